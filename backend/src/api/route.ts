@@ -1,0 +1,72 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import { ValidationError } from '../util/errors';
+
+/** What a handler gets: the request, with its body and query already validated. */
+export interface Ctx<B, Q> {
+  req: Request;
+  res: Response;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  /** Who acts: the body's `actor`/`by`, else the `X-Grafana-User` header, else null. */
+  actor: string | null;
+}
+
+/** A route declared as data: the app mounts it and the OpenAPI document describes it. */
+export interface RouteDef<B = unknown, Q = unknown> {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  tag: string;
+  body?: z.ZodType<B>;
+  /** The handler validates the body itself (batches name the failing element); `body` only documents it. */
+  bodyInHandler?: boolean;
+  query?: z.ZodType<Q>;
+  response?: z.ZodType;
+  /** Status of a successful answer (200 unless said). */
+  status?: number;
+  /** Other than JSON: the handler writes the answer itself. */
+  produces?: 'text/markdown' | 'text/event-stream' | 'text/plain';
+  /** Statuses besides success and 400 that the route can answer, for the document. */
+  errors?: number[];
+  handler: (ctx: Ctx<B, Q>) => Promise<unknown> | unknown;
+}
+
+/** Declares a route with its types inferred from its schemas. */
+export function route<B = undefined, Q = undefined>(def: RouteDef<B, Q>): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+export function parseBody<T>(schema: z.ZodType<T> | undefined, body: unknown): T {
+  if (!schema) {
+    return undefined as T;
+  }
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) {
+    throw ValidationError.fromZod(r.error, 'body');
+  }
+  return r.data;
+}
+
+export function parseQuery<T>(schema: z.ZodType<T> | undefined, query: unknown): T {
+  if (!schema) {
+    return undefined as T;
+  }
+  const r = schema.safeParse(query ?? {});
+  if (!r.success) {
+    throw ValidationError.fromZod(r.error, 'query');
+  }
+  return r.data;
+}
+
+export function actorOf(req: Request, body: unknown): string | null {
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    const named = b.actor ?? b.by ?? b.approved_by;
+    if (typeof named === 'string' && named) {
+      return named;
+    }
+  }
+  return req.get('X-Grafana-User') || null;
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { toEventDto } from '../../incidents/dto';
+import { AlertmanagerWebhookSchema, GrafanaWebhookSchema, parseAlertmanagerWebhook, parseGrafanaWebhook } from '../../ingest/webhooks';
+import { EventListQuerySchema, IncidentEventInputSchema, IncidentEventSchema, IngestResultSchema } from '../../schema/events';
+import { ValidationError } from '../../util/errors';
+import { parseSince } from '../../util/time';
+import { route, type RouteDef } from '../route';
+import type { Services } from '../services';
+
+/** Intake: the events API and the Alertmanager and Grafana webhooks. */
+export function eventRoutes(s: Services): RouteDef[] {
+  return [
+    route({
+      method: 'post',
+      path: '/api/v1/events',
+      tag: 'events',
+      summary: 'Submit one event or a batch; answered 202 once durably stored',
+      body: z.union([IncidentEventInputSchema, z.array(IncidentEventInputSchema)]) as z.ZodType<unknown>,
+      response: IngestResultSchema,
+      status: 202,
+      bodyInHandler: true,
+      errors: [413, 503],
+      // Validated in the service, so that a batch's errors name the element and nothing is half stored.
+      handler: ({ req }) => s.ingest.ingestBody(req.body),
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/events',
+      tag: 'events',
+      summary: 'List stored events, newest first',
+      query: EventListQuerySchema,
+      response: z.array(IncidentEventSchema),
+      handler: async ({ query }) => {
+        let since: number | undefined;
+        if (query.since !== undefined) {
+          const ms = parseSince(query.since, s.clock.now());
+          if (ms === null) {
+            throw new ValidationError('query.since: expected a duration such as 1h or a time', [{ field: 'query.since', message: 'expected a duration such as 1h or a time' }]);
+          }
+          since = ms;
+        }
+        const events = await s.store.events.list({ since, source: query.source, event_type: query.event_type, limit: query.limit });
+        return events.map(toEventDto);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/webhooks/alertmanager',
+      tag: 'webhooks',
+      summary: "Alertmanager's webhook (version 4): each alert becomes an event",
+      body: AlertmanagerWebhookSchema as z.ZodType<unknown>,
+      response: IngestResultSchema,
+      status: 202,
+      bodyInHandler: true,
+      errors: [413, 503],
+      handler: ({ req }) => s.ingest.ingestMapped(parseAlertmanagerWebhook(req.body), 'alertmanager'),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/webhooks/grafana',
+      tag: 'webhooks',
+      summary: "Grafana Alerting's webhook contact point: each alert becomes an event",
+      body: GrafanaWebhookSchema as z.ZodType<unknown>,
+      response: IngestResultSchema,
+      status: 202,
+      bodyInHandler: true,
+      errors: [413, 503],
+      handler: ({ req }) => s.ingest.ingestMapped(parseGrafanaWebhook(req.body), 'grafana'),
+    }),
+  ];
+}

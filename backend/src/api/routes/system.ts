@@ -1,0 +1,61 @@
+import { toIncidentDto } from '../../incidents/dto';
+import { route, type RouteDef } from '../route';
+import type { Services } from '../services';
+import { UnavailableError } from '../../util/errors';
+
+/** Health, readiness, metrics and the live stream. */
+export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
+  return [
+    route({ method: 'get', path: '/healthz', tag: 'system', summary: 'The process serves', handler: () => ({ status: 'ok' }) }),
+    route({
+      method: 'get',
+      path: '/readyz',
+      tag: 'system',
+      summary: 'The store is open and the engine has caught up with the event log',
+      errors: [503],
+      handler: () => {
+        if (!s.engine.ready) {
+          throw new UnavailableError('the engine is still catching up with the event log');
+        }
+        return { status: 'ready', checkpoint: s.engine.processedPosition };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/metrics',
+      tag: 'system',
+      summary: 'Prometheus text exposition',
+      produces: 'text/plain',
+      handler: async ({ res }) => {
+        res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
+        return undefined;
+      },
+    }),
+    route({ method: 'get', path: '/api/v1/openapi.json', tag: 'system', summary: 'This API as OpenAPI 3', handler: () => openapi() }),
+    route({
+      method: 'get',
+      path: '/api/v1/stream',
+      tag: 'incidents',
+      summary: 'Server-sent events: every new incident and incident change',
+      produces: 'text/event-stream',
+      handler: ({ req, res }) => {
+        res.writeHead(200, {
+          'Content-Type': 'text/event-stream',
+          'Cache-Control': 'no-cache',
+          Connection: 'keep-alive',
+          'X-Accel-Buffering': 'no',
+        });
+        res.write(': connected\n\n');
+        const unsubscribe = s.bus.subscribe((change) => {
+          res.write(`event: ${change.type}\ndata: ${JSON.stringify(toIncidentDto(change.incident))}\n\n`);
+        });
+        const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+        req.on('close', () => {
+          clearInterval(ping);
+          unsubscribe();
+        });
+        return undefined;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config/schema';
+import type { ChangeBus } from '../engine/change-bus';
+import type { IncidentEngine } from '../engine/engine';
+import type { IncidentService } from '../incidents/incident-service';
+import type { IngestService } from '../ingest/ingest-service';
+import type { Metrics } from '../metrics/metrics';
+import type { RuleService } from '../rules/rule-service';
+import type { Store } from '../store/store';
+import type { Clock } from '../util/clock';
+
+/** What the HTTP layer may call. Controllers call services, never stores, except for plain reads. */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  store: Store;
+  engine: IncidentEngine;
+  ingest: IngestService;
+  incidents: IncidentService;
+  rules: RuleService;
+  bus: ChangeBus;
+  metrics: Metrics;
+}

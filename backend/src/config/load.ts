@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigSchema, type Config } from './schema';
+
+/** A configuration that cannot be used; the message names the key. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** What the command line may set; it wins over the environment, which wins over the file. */
+export interface ConfigOverrides {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  configFile?: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** Reads the YAML file (if any), applies the environment and the flags, and validates the whole. */
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const file = overrides.configFile ?? env.MAHAVISHNU_CONFIG;
+  const raw: Json = file ? readYaml(file) : {};
+  const set = (section: string, key: string, value: unknown) => {
+    if (value === undefined) {
+      return;
+    }
+    const sec = (raw[section] ??= {}) as Json;
+    sec[key] = value;
+  };
+  set('server', 'port', envInt(env, 'MAHAVISHNU_PORT'));
+  set('server', 'host', env.MAHAVISHNU_HOST || undefined);
+  set('store', 'data_dir', env.MAHAVISHNU_DATA_DIR || undefined);
+  set('log', 'level', env.MAHAVISHNU_LOG_LEVEL || undefined);
+  set('server', 'port', overrides.port);
+  set('server', 'host', overrides.host);
+  set('store', 'data_dir', overrides.dataDir);
+  return parseConfig(raw, file ?? 'configuration');
+}
+
+/** Validates a configuration object; every problem is reported with its dotted key. */
+export function parseConfig(raw: unknown, origin = 'configuration'): Config {
+  const result = ConfigSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid ${origin}:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+function readYaml(file: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) {
+    return {};
+  }
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError(`config file ${file} must hold a mapping at the top level`);
+  }
+  return doc as Json;
+}
+
+function envInt(env: NodeJS.ProcessEnv, key: string): number | undefined {
+  const v = env[key];
+  if (v === undefined || v === '') {
+    return undefined;
+  }
+  const n = Number(v);
+  if (!Number.isInteger(n)) {
+    throw new ConfigError(`${key} must be an integer, got "${v}"`);
+  }
+  return n;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { IncidentTypeSchema } from '../schema/enums';
+import { DetectionRulePatchSchema } from '../schema/rules';
+
+/**
+ * The backend's configuration. Every default lives here (and in the README's table);
+ * a YAML file, then the environment, then flags override them.
+ */
+export const ConfigSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Largest request body accepted; larger is 413. */
+        body_limit_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(10 * 1024 * 1024),
+        /** Base URL of Grafana, for links to incidents in notifications. */
+        public_url: z.string().url().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        kind: z.enum(['sqlite']).default('sqlite'),
+        data_dir: z.string().min(1).default('./data'),
+        /** `normal` survives a process crash; `full` also survives power loss. */
+        sqlite_synchronous: z.enum(['normal', 'full']).default('normal'),
+      })
+      .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        /** Most events in one `POST /api/v1/events`. */
+        max_batch: z.number().int().min(1).max(100_000).default(1000),
+        /** Most events written in one group commit. */
+        max_commit_rows: z.number().int().min(1).max(100_000).default(5000),
+      })
+      .strict()
+      .prefault({}),
+    detection: z
+      .object({
+        /** Event history kept for detection windows, as the spec's `events_retention_seconds`. */
+        events_retention_seconds: z.number().int().min(60).max(30 * 24 * 3600).default(3600),
+        /** Most events one rule group keeps in memory, as the spec's `max_events`. */
+        max_events: z.number().int().min(10).max(10_000_000).default(100_000),
+        /** How long an api_rate_limit, cache_failure or resource_leak incident lasts before it is "prolonged". */
+        prolonged_seconds: z.number().int().min(1).default(1800),
+        /** Alertname to incident type, for alerts without an `incident_type` label. */
+        alertname_types: z.record(z.string(), IncidentTypeSchema).default({}),
+        /** Changes to rules applied at start (by rule id), e.g. to tune a built-in threshold. */
+        rules: z.record(z.string(), DetectionRulePatchSchema).default({}),
+        /** Stored events older than this that no incident holds are pruned from the log. */
+        event_log_retention_seconds: z.number().int().min(3600).default(7 * 24 * 3600),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,280 @@
+import type { StoredEvent } from '../domain/records';
+import type { DetectionRule, Escalation } from '../schema/rules';
+import { needsWindowStats } from './escalation';
+import { compileMatch, groupKeyOf } from './matcher';
+import { SEVERITY_MATRIX } from './severity-matrix';
+import { SortedWindow, type Timed } from './window';
+
+/** What the window of a rule group held at one point of event time. */
+export interface WindowStats {
+  count: number;
+  sources: number;
+  error_ratio: number;
+}
+
+/** What an event did to a rule: attached to its group's active incident, or crossed its threshold. */
+export type Detection =
+  | { kind: 'attach'; rule: DetectionRule; groupKey: string; incidentId: string }
+  | { kind: 'open'; rule: DetectionRule; groupKey: string; held: StoredEvent[]; stats: WindowStats };
+
+interface GroupState {
+  window: SortedWindow<StoredEvent>;
+  /** Events at or below this log position are spent: a resolved incident held them. */
+  floor: number;
+  incidentId: string | null;
+}
+
+/** The counting state of one rule. */
+class RuleState {
+  readonly selects: (e: StoredEvent) => boolean;
+  readonly groups = new Map<string, GroupState>();
+  /** Per source, the events this rule did not select: they break consecutive runs and dilute error ratios. */
+  readonly unselected = new Map<string, SortedWindow<Timed>>();
+  readonly seenSources = new Set<string>();
+  readonly trackUnselected: boolean;
+  readonly escalations: Escalation[];
+  readonly windowMs: number;
+  newestTs = 0;
+
+  constructor(readonly rule: DetectionRule) {
+    this.selects = compileMatch(rule.match);
+    this.escalations = rule.escalations ?? SEVERITY_MATRIX[rule.incident_type];
+    this.trackUnselected = rule.require_consecutive || needsWindowStats(this.escalations);
+    this.windowMs = rule.time_window_seconds * 1000;
+  }
+
+  group(key: string): GroupState {
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { window: new SortedWindow<StoredEvent>(), floor: 0, incidentId: null };
+      this.groups.set(key, g);
+    }
+    return g;
+  }
+}
+
+export interface DetectorOptions {
+  /** Events older than this before their arrival count for no window. */
+  retentionSeconds: number;
+  /** Most events one rule group keeps. */
+  maxEvents: number;
+}
+
+/**
+ * The spec's IncidentDetector: sliding event-time windows per rule and group, evaluated as each
+ * event arrives (see docs on detection semantics). It keeps no incidents itself; the engine binds
+ * a group to its active incident and releases it on resolution.
+ */
+export class IncidentDetector {
+  private states = new Map<string, RuleState>();
+  private readonly retentionMs: number;
+
+  constructor(private readonly opts: DetectorOptions) {
+    this.retentionMs = opts.retentionSeconds * 1000;
+  }
+
+  /** Installs rules; a rule whose definition changed starts counting afresh. Returns the ids that did. */
+  setRules(rules: DetectionRule[]): string[] {
+    const next = new Map<string, RuleState>();
+    const fresh: string[] = [];
+    for (const rule of rules) {
+      const old = this.states.get(rule.rule_id);
+      if (old && sameCounting(old.rule, rule)) {
+        next.set(rule.rule_id, old);
+        (old as { rule: DetectionRule }).rule = rule;
+      } else {
+        const st = new RuleState(rule);
+        if (old) {
+          for (const [key, g] of old.groups) {
+            if (g.incidentId || g.floor) {
+              Object.assign(st.group(key), { floor: g.floor, incidentId: g.incidentId });
+            }
+          }
+        }
+        next.set(rule.rule_id, st);
+        fresh.push(rule.rule_id);
+      }
+    }
+    this.states = next;
+    return fresh;
+  }
+
+  rule(ruleId: string): DetectionRule | undefined {
+    return this.states.get(ruleId)?.rule;
+  }
+
+  escalationsOf(ruleId: string): Escalation[] | undefined {
+    return this.states.get(ruleId)?.escalations;
+  }
+
+  setFloor(ruleId: string, groupKey: string, floorSeq: number): void {
+    const st = this.states.get(ruleId);
+    if (st) {
+      st.group(groupKey).floor = floorSeq;
+    }
+  }
+
+  bindIncident(ruleId: string, groupKey: string, incidentId: string): void {
+    const st = this.states.get(ruleId);
+    if (st) {
+      st.group(groupKey).incidentId = incidentId;
+    }
+  }
+
+  /** The incident resolved: its events never count again, and the group starts afresh. */
+  release(ruleId: string, groupKey: string, floorSeq: number): void {
+    const st = this.states.get(ruleId);
+    const g = st?.groups.get(groupKey);
+    if (st && g) {
+      g.window.clear();
+      g.incidentId = null;
+      g.floor = Math.max(g.floor, floorSeq);
+    }
+  }
+
+  /**
+   * Counts an event into every enabled rule that selects it. With `live` false (rebuilding after a
+   * restart) it only counts, since what the event caused is already stored.
+   */
+  observe(e: StoredEvent, live: boolean, onlyRule?: string): Detection[] {
+    const out: Detection[] = [];
+    const countable = e.ts >= e.received_at - this.retentionMs;
+    for (const st of this.states.values()) {
+      if (!st.rule.enabled || (onlyRule && st.rule.rule_id !== onlyRule)) {
+        continue;
+      }
+      if (!st.selects(e)) {
+        if (st.trackUnselected && st.seenSources.has(e.source) && countable) {
+          let u = st.unselected.get(e.source);
+          if (!u) {
+            u = new SortedWindow<Timed>();
+            st.unselected.set(e.source, u);
+          }
+          u.add({ ts: e.ts, seq: e.seq });
+        }
+        continue;
+      }
+      if (!countable) {
+        continue;
+      }
+      const key = groupKeyOf(st.rule.group_by, e);
+      const g = st.group(key);
+      if (e.seq <= g.floor) {
+        continue;
+      }
+      st.seenSources.add(e.source);
+      g.window.add(e);
+      st.newestTs = Math.max(st.newestTs, e.ts);
+      if (!live) {
+        continue;
+      }
+      if (g.incidentId) {
+        out.push({ kind: 'attach', rule: st.rule, groupKey: key, incidentId: g.incidentId });
+        continue;
+      }
+      const crossing = this.crossing(st, g, e.ts);
+      if (crossing) {
+        out.push({ kind: 'open', rule: st.rule, groupKey: key, held: crossing, stats: this.stats(st, g, e.ts) });
+      }
+    }
+    return out;
+  }
+
+  /** The events of a threshold crossing at time `at`, or null when the rule does not fire. */
+  private crossing(st: RuleState, g: GroupState, at: number): StoredEvent[] | null {
+    const { rule } = st;
+    const from = at - st.windowMs;
+    let counted: StoredEvent[];
+    if (rule.require_consecutive) {
+      counted = this.trailingRuns(st, g.window.between(from, at), at);
+      if (counted.length < rule.error_threshold) {
+        return null;
+      }
+    } else {
+      if (g.window.countBetween(from, at) < rule.error_threshold) {
+        return null;
+      }
+      counted = g.window.between(from, at);
+    }
+    if (rule.min_components_affected > 1 && distinctSources(counted) < rule.min_components_affected) {
+      return null;
+    }
+    // Events already in the window with later timestamps (arrived out of order) belong to the burst too.
+    const later = g.window.from(at).filter((e) => e.ts > at);
+    return later.length ? counted.concat(later) : counted;
+  }
+
+  /** The events of each source after the last event of that source the rule did not select. */
+  private trailingRuns(st: RuleState, inWindow: StoredEvent[], at: number): StoredEvent[] {
+    const point = { ts: at, seq: Number.MAX_SAFE_INTEGER };
+    const lastBreak = new Map<string, Timed | undefined>();
+    return inWindow.filter((e) => {
+      if (!lastBreak.has(e.source)) {
+        lastBreak.set(e.source, st.unselected.get(e.source)?.lastAtOrBefore(point));
+      }
+      const b = lastBreak.get(e.source);
+      return !b || b.ts < e.ts || (b.ts === e.ts && b.seq < e.seq);
+    });
+  }
+
+  /** The window statistics escalations may use, at event time `at`. */
+  private stats(st: RuleState, g: GroupState, at: number): WindowStats {
+    const from = at - st.windowMs;
+    const events = g.window.between(from, at);
+    const sources = new Set(events.map((e) => e.source));
+    let others = 0;
+    for (const s of sources) {
+      others += st.unselected.get(s)?.countBetween(from, at) ?? 0;
+    }
+    const total = events.length + others;
+    return { count: events.length, sources: sources.size, error_ratio: total ? events.length / total : 0 };
+  }
+
+  windowStats(ruleId: string, groupKey: string, at: number): WindowStats | undefined {
+    const st = this.states.get(ruleId);
+    const g = st?.groups.get(groupKey);
+    return st && g ? this.stats(st, g, at) : undefined;
+  }
+
+  /** Drops what has left every window; forgets idle groups. */
+  prune(): void {
+    for (const st of this.states.values()) {
+      const cutoff = st.newestTs - Math.max(this.retentionMs, st.windowMs);
+      for (const [key, g] of st.groups) {
+        g.window.prune(cutoff, this.opts.maxEvents);
+        if (g.window.size === 0 && !g.incidentId && g.floor === 0) {
+          st.groups.delete(key);
+        }
+      }
+      for (const [src, u] of st.unselected) {
+        u.prune(cutoff, this.opts.maxEvents);
+        if (u.size === 0) {
+          st.unselected.delete(src);
+        }
+      }
+    }
+  }
+
+  /** Events held in windows, for the metrics. */
+  heldEvents(): number {
+    let n = 0;
+    for (const st of this.states.values()) {
+      for (const g of st.groups.values()) {
+        n += g.window.size;
+      }
+    }
+    return n;
+  }
+}
+
+function distinctSources(events: StoredEvent[]): number {
+  return new Set(events.map((e) => e.source)).size;
+}
+
+/** Whether two versions of a rule count the same events the same way (so windows can be kept). */
+function sameCounting(a: DetectionRule, b: DetectionRule): boolean {
+  return (
+    JSON.stringify([a.match, a.group_by, a.enabled, a.require_consecutive, a.escalations ?? null]) ===
+    JSON.stringify([b.match, b.group_by, b.enabled, b.require_consecutive, b.escalations ?? null])
+  );
+}

@@ -1,0 +1,77 @@
+import type { StoredEvent } from '../domain/records';
+import { severityRank } from '../schema/enums';
+import type { RuleMatch } from '../schema/rules';
+
+/** A glob where `*` matches any run of characters (and nothing else is special), as a regex. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`);
+}
+
+function anyGlob(globs: string[]): (value: string) => boolean {
+  const exact = new Set(globs.filter((g) => !g.includes('*')));
+  const patterns = globs.filter((g) => g.includes('*')).map(globToRegExp);
+  return (value) => exact.has(value) || patterns.some((re) => re.test(value));
+}
+
+/** Reads `metadata.a.b` style paths out of an event's metadata, as a string for matching. */
+export function metadataValue(metadata: Record<string, unknown>, key: string): string {
+  let v: unknown = metadata;
+  for (const part of key.split('.')) {
+    if (v === null || typeof v !== 'object') {
+      return '';
+    }
+    v = (v as Record<string, unknown>)[part];
+  }
+  if (v === undefined || v === null) {
+    return '';
+  }
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Compiles a rule's `match` into a predicate over events. Regex matchers are anchored, as Alertmanager's. */
+export function compileMatch(match: RuleMatch): (e: StoredEvent) => boolean {
+  const typeOk = anyGlob(match.event_types);
+  const sourceOk = match.sources && match.sources.length > 0 ? anyGlob(match.sources) : () => true;
+  const minRank = match.min_severity ? severityRank(match.min_severity) : -1;
+  const metaTests = (match.metadata ?? []).map((m) => {
+    const re = m.op === '=~' || m.op === '!~' ? new RegExp(`^(?:${m.value})$`) : null;
+    return (e: StoredEvent) => {
+      const v = metadataValue(e.metadata, m.key);
+      switch (m.op) {
+        case '=':
+          return v === m.value;
+        case '!=':
+          return v !== m.value;
+        case '=~':
+          return re!.test(v);
+        case '!~':
+          return !re!.test(v);
+      }
+    };
+  });
+  return (e) =>
+    typeOk(e.event_type) &&
+    sourceOk(e.source) &&
+    severityRank(e.severity) >= minRank &&
+    metaTests.every((t) => t(e));
+}
+
+/** The group an event falls in for a rule's `group_by` fields; '' when the rule has one group. */
+export function groupKeyOf(groupBy: string[], e: StoredEvent): string {
+  if (groupBy.length === 0) {
+    return '';
+  }
+  return groupBy
+    .map((field) => {
+      if (field.startsWith('metadata.')) {
+        return `${field}=${metadataValue(e.metadata, field.slice('metadata.'.length))}`;
+      }
+      const v = (e as unknown as Record<string, unknown>)[field];
+      return `${field}=${v ?? ''}`;
+    })
+    .join(',');
+}

@@ -1,0 +1,81 @@
+import type { NewEvent } from '../domain/records';
+import type { Metrics } from '../metrics/metrics';
+import { IncidentEventInputSchema, type IngestResult } from '../schema/events';
+import type { Clock } from '../util/clock';
+import { PayloadTooLargeError, UnavailableError, ValidationError, type FieldProblem } from '../util/errors';
+import type { GroupCommitter } from './group-commit';
+import { normalizeEvent } from './normalize';
+import type { WebhookEvent } from './webhooks';
+
+export type Intake = 'api' | 'alertmanager' | 'grafana' | 'rule_test';
+
+/** Validates what arrives, stores it durably, and hands it to the engine: the pipeline's first stage. */
+export class IngestService {
+  private closing = false;
+
+  constructor(
+    private readonly committer: GroupCommitter,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    private readonly maxBatch: number
+  ) {}
+
+  /** `POST /api/v1/events`: one event or an array; all of it is stored or none. */
+  async ingestBody(body: unknown): Promise<IngestResult> {
+    const items = Array.isArray(body) ? body : [body];
+    if (items.length > this.maxBatch) {
+      this.metrics.eventsRejected.inc({ intake: 'api', reason: 'too_large' }, items.length);
+      throw new PayloadTooLargeError(`a batch holds at most ${this.maxBatch} events, got ${items.length}`);
+    }
+    if (items.length === 0) {
+      throw new ValidationError('body: an empty batch holds no event', [{ field: 'body', message: 'an empty batch holds no event' }]);
+    }
+    const now = this.clock.now();
+    const problems: FieldProblem[] = [];
+    const events: NewEvent[] = [];
+    items.forEach((item, i) => {
+      const r = IncidentEventInputSchema.safeParse(item);
+      if (r.success) {
+        events.push(normalizeEvent(r.data, now));
+      } else {
+        const prefix = Array.isArray(body) ? `[${i}]` : '';
+        problems.push(...ValidationError.fromZod(r.error, prefix).details!);
+      }
+    });
+    if (problems.length > 0) {
+      this.metrics.eventsRejected.inc({ intake: 'api', reason: 'invalid' }, items.length);
+      throw new ValidationError(`${problems[0].field || 'body'}: ${problems[0].message}`, problems);
+    }
+    return this.store(events, 'api');
+  }
+
+  /** Stores events that a webhook mapper produced (already validated). */
+  async ingestMapped(events: WebhookEvent[], intake: Intake): Promise<IngestResult> {
+    const now = this.clock.now();
+    return this.store(
+      events.map(({ timestamp, metadata, ...e }) => ({ ...e, metadata: { ...metadata }, ts: Math.min(Date.parse(timestamp), now), received_at: now })),
+      intake
+    );
+  }
+
+  private async store(events: NewEvent[], intake: Intake): Promise<IngestResult> {
+    if (this.closing) {
+      throw new UnavailableError('the backend is shutting down; retry against another replica or later');
+    }
+    if (events.length === 0) {
+      return { accepted: 0, duplicates: 0 };
+    }
+    const result = await this.committer.submit(events);
+    this.metrics.eventsIngested.inc({ intake }, result.accepted);
+    if (result.duplicates) {
+      this.metrics.eventsDuplicate.inc({ intake }, result.duplicates);
+    }
+    return result;
+  }
+
+  /** Refuses new events (503) and waits for what was accepted to be committed. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.committer.flushed();
+  }
+}

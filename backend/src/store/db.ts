@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, type Generated } from 'kysely';
+
+/** The stored rows. Times are epoch milliseconds; JSON columns are text. */
+export interface EventsTable {
+  seq: Generated<number>;
+  event_id: string;
+  ts: number;
+  received_at: number;
+  event_type: string;
+  source: string;
+  severity: string;
+  message: string;
+  metadata: string;
+  correlation_id: string | null;
+}
+
+export interface IncidentsTable {
+  seq: Generated<number>;
+  incident_id: string;
+  incident_type: string;
+  severity: string;
+  status: string;
+  title: string;
+  description: string;
+  rule_id: string | null;
+  group_key: string | null;
+  detected_at: number;
+  started_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  affected_components: string;
+  event_count: number;
+  assigned_to: string | null;
+  root_cause: string | null;
+  notes: string;
+  last_event_at: number | null;
+  recovering_since: number | null;
+  status_before_recovery: string | null;
+  alerts: string;
+  updated_at: number;
+}
+
+export interface IncidentEventsTable {
+  incident_id: string;
+  event_seq: number;
+}
+
+export interface TimelineTable {
+  id: Generated<number>;
+  incident_id: string;
+  at: number;
+  entry_type: string;
+  message: string;
+  actor: string | null;
+  data: string | null;
+}
+
+export interface RulesTable {
+  rule_id: string;
+  definition: string;
+  builtin: number;
+  updated_at: number;
+}
+
+export interface RuleGroupsTable {
+  rule_id: string;
+  group_key: string;
+  floor_seq: number;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface DB {
+  events: EventsTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  timeline: TimelineTable;
+  rules: RulesTable;
+  rule_groups: RuleGroupsTable;
+  meta: MetaTable;
+}
+
+export interface SqliteOptions {
+  dataDir: string;
+  synchronous: 'normal' | 'full';
+}
+
+/** Opens (and creates) the SQLite file in WAL mode behind Kysely. */
+export function openSqlite(opts: SqliteOptions): { db: Kysely<DB>; file: string } {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const file = join(opts.dataDir, 'mahavishnu.sqlite');
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${opts.synchronous.toUpperCase()}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, file };
+}

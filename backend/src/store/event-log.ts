@@ -1,0 +1,164 @@
+import { sql, type Kysely } from 'kysely';
+import type { NewEvent, StoredEvent } from '../domain/records';
+import type { EventSeverity } from '../schema/enums';
+import type { DB, EventsTable } from './db';
+
+/** SQLite allows 32766 bound values a statement; 10 columns a row leaves room for this many. */
+const ROWS_PER_INSERT = 2000;
+
+export interface EventQuery {
+  since?: number;
+  source?: string;
+  event_type?: string;
+  limit: number;
+}
+
+/** The durable, ordered event log. */
+export class EventLog {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /**
+   * Appends events, skipping any whose `event_id` is already stored (or repeated in the batch).
+   * Returns the events that were new, with their `seq`, in log order.
+   */
+  async append(events: NewEvent[]): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      const chunk = events.slice(i, i + ROWS_PER_INSERT);
+      const rows = await this.db
+        .insertInto('events')
+        .values(chunk.map(toRow))
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .returning(['seq', 'event_id'])
+        .execute();
+      const byId = new Map<string, NewEvent>();
+      for (const e of chunk) {
+        if (!byId.has(e.event_id)) {
+          byId.set(e.event_id, e);
+        }
+      }
+      for (const row of rows) {
+        out.push({ ...byId.get(row.event_id)!, seq: Number(row.seq) });
+      }
+    }
+    out.sort((a, b) => a.seq - b.seq);
+    return out;
+  }
+
+  /** Events after `afterSeq`, in log order. */
+  async after(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** Events up to `maxSeq` whose event time is at or after `minTs`, in log order (window rebuild). */
+  async forRebuild(minTs: number, maxSeq: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('seq', '>', afterSeq)
+      .where('seq', '<=', maxSeq)
+      .where('ts', '>=', minTs)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async list(q: EventQuery): Promise<StoredEvent[]> {
+    let query = this.db.selectFrom('events').selectAll();
+    if (q.since !== undefined) {
+      query = query.where('ts', '>=', q.since);
+    }
+    if (q.source) {
+      query = query.where('source', '=', q.source);
+    }
+    if (q.event_type) {
+      query = query.where('event_type', '=', q.event_type);
+    }
+    const rows = await query.orderBy('ts', 'desc').orderBy('seq', 'desc').limit(q.limit).execute();
+    return rows.map(fromRow);
+  }
+
+  /** The events an incident holds, oldest first. */
+  async ofIncident(incidentId: string): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom('incident_events')
+      .innerJoin('events', 'events.seq', 'incident_events.event_seq')
+      .selectAll('events')
+      .where('incident_events.incident_id', '=', incidentId)
+      .orderBy('events.ts')
+      .orderBy('events.seq')
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('events').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async maxSeq(): Promise<number> {
+    const row = await this.db.selectFrom('events').select(sql<number | null>`max(seq)`.as('m')).executeTakeFirstOrThrow();
+    return Number(row.m ?? 0);
+  }
+
+  /** Deletes events received before `before` that no incident holds and the engine has passed. */
+  async prune(before: number, maxSeq: number): Promise<number> {
+    const res = await this.db
+      .deleteFrom('events')
+      .where('received_at', '<', before)
+      .where('seq', '<=', maxSeq)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('incident_events').select('event_seq').whereRef('incident_events.event_seq', '=', 'events.seq')))
+      )
+      .executeTakeFirst();
+    return Number(res.numDeletedRows ?? 0);
+  }
+}
+
+function toRow(e: NewEvent): Omit<EventsTable, 'seq'> {
+  return {
+    event_id: e.event_id,
+    ts: e.ts,
+    received_at: e.received_at,
+    event_type: e.event_type,
+    source: e.source,
+    severity: e.severity,
+    message: e.message,
+    metadata: JSON.stringify(e.metadata),
+    correlation_id: e.correlation_id,
+  };
+}
+
+export function fromRow(r: {
+  seq: number;
+  event_id: string;
+  ts: number;
+  received_at: number;
+  event_type: string;
+  source: string;
+  severity: string;
+  message: string;
+  metadata: string;
+  correlation_id: string | null;
+}): StoredEvent {
+  return {
+    seq: Number(r.seq),
+    event_id: r.event_id,
+    ts: Number(r.ts),
+    received_at: Number(r.received_at),
+    event_type: r.event_type,
+    source: r.source,
+    severity: r.severity as EventSeverity,
+    message: r.message,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    correlation_id: r.correlation_id,
+  };
+}

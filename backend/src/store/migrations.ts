@@ -1,0 +1,118 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * The schema's history. Names are timestamps; a migration that has landed is never edited,
+ * a change is a new migration. The same set serves SQLite and (issue F) PostgreSQL.
+ */
+const migrations: Record<string, Migration> = {
+  '2026_11_27_0001_core': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('event_id', 'text', (c) => c.notNull().unique())
+        .addColumn('ts', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('metadata', 'text', (c) => c.notNull())
+        .addColumn('correlation_id', 'text')
+        .execute();
+      await db.schema.createIndex('events_ts').on('events').column('ts').execute();
+      await db.schema.createIndex('events_received_at').on('events').column('received_at').execute();
+
+      await db.schema
+        .createTable('incidents')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('incident_id', 'text', (c) => c.notNull().unique())
+        .addColumn('incident_type', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text')
+        .addColumn('group_key', 'text')
+        .addColumn('detected_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('acknowledged_at', 'bigint')
+        .addColumn('acknowledged_by', 'text')
+        .addColumn('resolved_at', 'bigint')
+        .addColumn('resolved_by', 'text')
+        .addColumn('closed_at', 'bigint')
+        .addColumn('closed_by', 'text')
+        .addColumn('affected_components', 'text', (c) => c.notNull())
+        .addColumn('event_count', 'integer', (c) => c.notNull())
+        .addColumn('assigned_to', 'text')
+        .addColumn('root_cause', 'text')
+        .addColumn('notes', 'text', (c) => c.notNull())
+        .addColumn('last_event_at', 'bigint')
+        .addColumn('recovering_since', 'bigint')
+        .addColumn('status_before_recovery', 'text')
+        .addColumn('alerts', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('incidents_status').on('incidents').column('status').execute();
+      await db.schema.createIndex('incidents_detected_at').on('incidents').column('detected_at').execute();
+
+      await db.schema
+        .createTable('incident_events')
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('event_seq', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('incident_events_pk', ['incident_id', 'event_seq'])
+        .execute();
+      await db.schema.createIndex('incident_events_seq').on('incident_events').column('event_seq').execute();
+
+      await db.schema
+        .createTable('timeline')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('entry_type', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text')
+        .addColumn('data', 'text')
+        .execute();
+      await db.schema.createIndex('timeline_incident').on('timeline').columns(['incident_id', 'at']).execute();
+
+      await db.schema
+        .createTable('rules')
+        .addColumn('rule_id', 'text', (c) => c.primaryKey())
+        .addColumn('definition', 'text', (c) => c.notNull())
+        .addColumn('builtin', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('rule_groups')
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('group_key', 'text', (c) => c.notNull())
+        .addColumn('floor_seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rule_groups_pk', ['rule_id', 'group_key'])
+        .execute();
+
+      await db.schema
+        .createTable('meta')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+class InCodeMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/** Brings the schema up to date; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? error}`);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { DB } from './db';
+import { EventLog } from './event-log';
+import { IncidentStore } from './incident-store';
+import { MetaStore } from './meta-store';
+import { migrateToLatest } from './migrations';
+import { RuleStore } from './rule-store';
+
+/** The stores over one database connection; `transaction` gives the same over one transaction. */
+export class Store {
+  readonly events: EventLog;
+  readonly incidents: IncidentStore;
+  readonly rules: RuleStore;
+  readonly meta: MetaStore;
+
+  constructor(readonly db: Kysely<DB>) {
+    this.events = new EventLog(db);
+    this.incidents = new IncidentStore(db);
+    this.rules = new RuleStore(db);
+    this.meta = new MetaStore(db);
+  }
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.db);
+  }
+
+  /** Runs `fn` in one transaction: all of its writes commit together or none do. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new Store(trx)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+export const CHECKPOINT_KEY = 'engine_checkpoint';

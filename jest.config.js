@@ -1,0 +1,48 @@
+// force timezone to UTC to allow tests to work regardless of local timezone
+// generally used by snapshots, but can affect specific tests
+process.env.TZ = 'UTC';
+
+// Jest configuration provided by Grafana scaffolding
+const scaffold = require('./.config/jest.config');
+
+const swcTransform = scaffold.transform['^.+\\.(t|j)sx?$'];
+
+const backendSwcTransform = [
+  '@swc/jest',
+  {
+    sourceMaps: 'inline',
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
+
+// One jest run for the plugin (src/, jsdom) and the backend (backend/, node).
+module.exports = {
+  projects: [
+    {
+      ...scaffold,
+      displayName: 'plugin',
+      testMatch: [
+        '<rootDir>/src/**/__tests__/**/*.{js,jsx,ts,tsx}',
+        '<rootDir>/src/**/*.{spec,test,jest}.{js,jsx,ts,tsx}',
+      ],
+      transform: {
+        ...scaffold.transform,
+        // d3-color 3.1.1 (pulled in by @grafana/data) ships ES modules as .mjs files
+        '^.+\\.mjs$': swcTransform,
+      },
+    },
+    {
+      displayName: 'backend',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/backend/**/*.test.ts'],
+      transform: {
+        '^.+\\.(t|j)sx?$': backendSwcTransform,
+        '^.+\\.mjs$': backendSwcTransform,
+      },
+      // @marcbachmann/cel-js is ESM-only, so it is compiled like our own code
+      transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js)/)'],
+    },
+  ],
+};
