@@ -28,10 +28,11 @@ interface GroupState {
 class RuleState {
   readonly selects: (e: StoredEvent) => boolean;
   readonly groups = new Map<string, GroupState>();
-  /** Per source, the events this rule did not select: they break consecutive runs and dilute error ratios. */
+  /** Per source, the events this rule did not select: they break consecutive runs. */
   readonly unselected = new Map<string, SortedWindow<Timed>>();
   readonly seenSources = new Set<string>();
   readonly trackUnselected: boolean;
+  readonly needsStats: boolean;
   readonly escalations: Escalation[];
   readonly windowMs: number;
   newestTs = 0;
@@ -39,7 +40,8 @@ class RuleState {
   constructor(readonly rule: DetectionRule) {
     this.selects = compileMatch(rule.match);
     this.escalations = rule.escalations ?? SEVERITY_MATRIX[rule.incident_type];
-    this.trackUnselected = rule.require_consecutive || needsWindowStats(this.escalations);
+    this.trackUnselected = rule.require_consecutive;
+    this.needsStats = needsWindowStats(this.escalations);
     this.windowMs = rule.time_window_seconds * 1000;
   }
 
@@ -67,6 +69,10 @@ export interface DetectorOptions {
  */
 export class IncidentDetector {
   private states = new Map<string, RuleState>();
+  /** Every countable event by source, kept only while some rule's escalations use window ratios. */
+  private readonly bySource = new Map<string, SortedWindow<Timed>>();
+  private trackAll = false;
+  private newestTs = 0;
   private readonly retentionMs: number;
 
   constructor(private readonly opts: DetectorOptions) {
@@ -96,6 +102,10 @@ export class IncidentDetector {
       }
     }
     this.states = next;
+    this.trackAll = [...next.values()].some((st) => st.needsStats);
+    if (!this.trackAll) {
+      this.bySource.clear();
+    }
     return fresh;
   }
 
@@ -139,6 +149,15 @@ export class IncidentDetector {
   observe(e: StoredEvent, live: boolean, onlyRule?: string): Detection[] {
     const out: Detection[] = [];
     const countable = e.ts >= e.received_at - this.retentionMs;
+    if (this.trackAll && countable && !onlyRule) {
+      let w = this.bySource.get(e.source);
+      if (!w) {
+        w = new SortedWindow<Timed>();
+        this.bySource.set(e.source, w);
+      }
+      w.add({ ts: e.ts, seq: e.seq });
+      this.newestTs = Math.max(this.newestTs, e.ts);
+    }
     for (const st of this.states.values()) {
       if (!st.rule.enabled || (onlyRule && st.rule.rule_id !== onlyRule)) {
         continue;
@@ -222,11 +241,11 @@ export class IncidentDetector {
     const from = at - st.windowMs;
     const events = g.window.between(from, at);
     const sources = new Set(events.map((e) => e.source));
-    let others = 0;
+    let total = 0;
     for (const s of sources) {
-      others += st.unselected.get(s)?.countBetween(from, at) ?? 0;
+      total += this.bySource.get(s)?.countBetween(from, at) ?? 0;
     }
-    const total = events.length + others;
+    total = Math.max(total, events.length);
     return { count: events.length, sources: sources.size, error_ratio: total ? events.length / total : 0 };
   }
 
@@ -238,6 +257,13 @@ export class IncidentDetector {
 
   /** Drops what has left every window; forgets idle groups. */
   prune(): void {
+    const maxWindow = Math.max(this.retentionMs, ...[...this.states.values()].map((st) => st.windowMs));
+    for (const [src, w] of this.bySource) {
+      w.prune(this.newestTs - maxWindow, this.opts.maxEvents);
+      if (w.size === 0) {
+        this.bySource.delete(src);
+      }
+    }
     for (const st of this.states.values()) {
       const cutoff = st.newestTs - Math.max(this.retentionMs, st.windowMs);
       for (const [key, g] of st.groups) {

@@ -1,5 +1,6 @@
 import { IncidentDetector } from '../detection/detector';
 import { escalate } from '../detection/escalation';
+import { compileMatch } from '../detection/matcher';
 import { SEVERITY_MATRIX } from '../detection/severity-matrix';
 import type { StoredEvent } from '../domain/records';
 import { normalizeEvent } from '../ingest/normalize';
@@ -49,7 +50,8 @@ export function testRule(rule: DetectionRule, rawEvents: unknown[], opts: { rete
   const escalations = rule.escalations ?? SEVERITY_MATRIX[rule.incident_type];
   const incidents: Simulated[] = [];
   const open = new Map<string, Simulated>();
-  let matched = 0;
+  const selects = compileMatch(rule.match);
+  const matched = events.filter(selects).length;
   let prevSeq = 0;
   for (const e of events) {
     if (rule.auto_resolve && !rule.from_alert_labels) {
@@ -62,7 +64,6 @@ export function testRule(rule: DetectionRule, rawEvents: unknown[], opts: { rete
       }
     }
     for (const d of detector.observe(e, true)) {
-      matched += 1;
       if (d.kind === 'attach') {
         const inc = open.get(d.groupKey)!;
         inc.event_count += 1;

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { IncidentManager } from '../src/builder';
+import { parseConfig } from '../src/config/load';
+import type { ConfigInput } from '../src/config/schema';
+import { ManualClock } from '../src/util/clock';
+
+/** A backend on an ephemeral loopback port with a real SQLite file and a clock the test drives. */
+export interface Backend {
+  url: string;
+  clock: ManualClock;
+  manager: IncidentManager;
+  dataDir: string;
+  /** Sends JSON and returns status and parsed body. */
+  req(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  post(path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  get(path: string): Promise<{ status: number; body: any }>;
+  /** Advances the clock and runs the periodic sweep, as the timer would. */
+  advance(seconds: number): Promise<void>;
+  restart(): Promise<Backend>;
+  close(): Promise<void>;
+}
+
+export const T0 = Date.parse('2026-11-26T10:00:00Z');
+
+export async function startBackend(config: ConfigInput = {}, dataDir?: string, clock = new ManualClock(T0)): Promise<Backend> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'mahavishnu-test-'));
+  const cfg = parseConfig({ ...config, store: { ...(config.store ?? {}), data_dir: dir } });
+  const manager = await IncidentManager.build({ config: cfg, logger: pino({ level: 'silent' }), clock, sweepTimer: false });
+  const { port } = await manager.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  const req: Backend['req'] = async (method, path, body, headers = {}) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) {
+      parsed = JSON.parse(text);
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  let closed = false;
+  const backend: Backend = {
+    url,
+    clock,
+    manager,
+    dataDir: dir,
+    req,
+    post: (path, body) => req('POST', path, body ?? {}),
+    get: (path) => req('GET', path),
+    advance: async (seconds) => {
+      clock.advance(seconds);
+      await manager.engine.sweep();
+    },
+    restart: async () => {
+      await manager.close();
+      closed = true;
+      return startBackend(config, dir, clock);
+    },
+    close: async () => {
+      if (!closed) {
+        await manager.close();
+      }
+      if (!dataDir) {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  return backend;
+}
+
+let counter = 0;
+
+/** An event at `secondsAfterT0` (relative to the test's clock start). */
+export function ev(event_type: string, source: string, at: number | string, extra: Record<string, unknown> = {}) {
+  counter += 1;
+  return {
+    event_id: `e${counter}_${Math.random().toString(36).slice(2, 8)}`,
+    event_type,
+    source,
+    message: `${event_type} from ${source}`,
+    timestamp: typeof at === 'number' ? new Date(T0 + at * 1000).toISOString() : at,
+    ...extra,
+  };
+}

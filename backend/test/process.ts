@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '../bin/mahavishnu.js');
+const BUILT = join(__dirname, '../dist/cli/main.js');
+
+/** A backend running as its own process, as a user starts it. */
+export interface BackendProcess {
+  url: string;
+  child: ChildProcess;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `mahavishnu incidents start` on a free loopback port and waits until it listens. */
+export async function spawnBackend(dataDir: string, env: Record<string, string> = {}): Promise<BackendProcess> {
+  if (!existsSync(BUILT)) {
+    throw new Error('backend/dist is missing: run `npm run build:backend` first (npm test does)');
+  }
+  const child = spawn(process.execPath, [BIN, 'incidents', 'start', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, MAHAVISHNU_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`backend did not start in 20s: ${stderr}`)), 20_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`backend exited with ${code}: ${stderr}`));
+    });
+  });
+  return {
+    url,
+    child,
+    kill: (signal) =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          resolve(child.exitCode);
+          return;
+        }
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
