@@ -15,8 +15,8 @@ export interface Backend {
   dataDir: string;
   /** Sends JSON and returns status and parsed body. */
   req(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
-  post(path: string, body?: unknown): Promise<{ status: number; body: any }>;
-  get(path: string): Promise<{ status: number; body: any }>;
+  post(path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
   /** Advances the clock and runs the periodic sweep, as the timer would. */
   advance(seconds: number): Promise<void>;
   restart(): Promise<Backend>;

@@ -5,6 +5,7 @@ import { buildOpenApi } from './openapi';
 import { actorOf, parseBody, parseQuery, type RouteDef } from './route';
 import { eventRoutes } from './routes/events';
 import { incidentRoutes } from './routes/incidents';
+import { queryRoutes } from './routes/query';
 import { ruleRoutes } from './routes/rules';
 import { systemRoutes } from './routes/system';
 import type { Services } from './services';
@@ -21,7 +22,7 @@ export function createApp(s: Services, logger: Logger): express.Express {
 
   let doc: unknown;
   const routes: RouteDef[] = [];
-  routes.push(...eventRoutes(s), ...incidentRoutes(s), ...ruleRoutes(s), ...systemRoutes(s, () => (doc ??= buildOpenApi(routes, API_VERSION))));
+  routes.push(...eventRoutes(s), ...incidentRoutes(s), ...ruleRoutes(s), ...queryRoutes(s), ...systemRoutes(s, () => (doc ??= buildOpenApi(routes, API_VERSION))));
 
   for (const r of routes) {
     app[r.method](r.path, async (req: Request, res: Response) => {

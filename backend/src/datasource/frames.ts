@@ -39,7 +39,7 @@ export function frame(refId: string, name: string, fields: FieldValues[], meta?:
 }
 
 /** A frame of one row per item: each column reads its value from the item. */
-export function fromRows<R>(refId: string, name: string, rows: readonly R[], columns: Column<R>[], meta?: Record<string, unknown>): DsFrame {
+export function fromRows<R>(refId: string, name: string, rows: readonly R[], columns: Array<Column<R>>, meta?: Record<string, unknown>): DsFrame {
   return frame(
     refId,
     name,

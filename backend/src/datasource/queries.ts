@@ -14,7 +14,7 @@ export { timeseriesQuery, componentsQuery, annotationsQuery } from './panels';
 
 const SECONDS = { unit: 's' };
 
-const INCIDENT_COLUMNS: Column<IncidentRecord>[] = [
+const INCIDENT_COLUMNS: Array<Column<IncidentRecord>> = [
   { name: 'detected_at', type: 'time', get: (i) => i.detected_at },
   { name: 'incident_id', type: 'string', get: (i) => i.incident_id },
   { name: 'title', type: 'string', get: (i) => i.title },

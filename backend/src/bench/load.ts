@@ -1,0 +1,174 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** Where requests go: a host and port on loopback, and the agent that pools the connections. */
+export interface Target {
+  host: string;
+  port: number;
+  agent: http.Agent;
+}
+
+/** A finished HTTP exchange. */
+export interface HttpResult {
+  status: number;
+  body: string;
+}
+
+/** A keep-alive agent holding at most `maxSockets` connections. */
+export function keepAliveAgent(maxSockets: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+}
+
+/**
+ * Sends one request with a JSON body (or none) and resolves with the status and body text;
+ * rejects on a network error or when no complete answer came within `timeoutMs`.
+ * `onSent` is called with `performance.now()` right before the body is handed to the socket.
+ */
+export function request(
+  t: Target,
+  method: string,
+  path: string,
+  body?: string,
+  timeoutMs = 30_000,
+  onSent?: (at: number) => void
+): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = {};
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(body);
+    }
+    const req = http.request({ host: t.host, port: t.port, method, path, agent: t.agent, headers }, (res) => {
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    onSent?.(performance.now());
+    req.end(body);
+  });
+}
+
+/** One request a load worker is about to send. */
+export interface LoadItem {
+  body: string;
+  /** Events in the body. */
+  events: number;
+  /** Called with `performance.now()` right before the request is sent. */
+  onSent?: (at: number) => void;
+  /** Called with `performance.now()` when the answer was 202. */
+  onAccepted?: (at: number) => void;
+}
+
+/** How to run a load: connections, bounds, an optional rate and the request bodies. */
+export interface LoadOptions {
+  target: Target;
+  /** Concurrent workers, each a loop of sequential requests (one connection each). */
+  connections: number;
+  /** Stops sending new requests after this long. */
+  durationMs: number;
+  /** Stops sending new requests after this many in all. */
+  maxRequests: number;
+  /** Requests per second across all workers; absent or 0 means as fast as the server answers. */
+  ratePerSecond?: number;
+  /** Builds worker `worker`'s `seq`-th request (both from 0). */
+  next: (worker: number, seq: number) => LoadItem;
+  /** Path posted to; default /api/v1/events. */
+  path?: string;
+}
+
+/** What a load run measured. */
+export interface LoadResult {
+  requests: number;
+  /** Sum of `accepted` of the 202 answers. */
+  accepted: number;
+  duplicates: number;
+  /** Requests that failed or were not answered 202. */
+  failed: number;
+  firstError: string | null;
+  /** From the first request sent to the last answer received. */
+  elapsedMs: number;
+  /** Latency of each successful request, send to end of answer. */
+  latenciesMs: number[];
+}
+
+/** `accepted` per second of a load run. */
+export function eventsPerSecond(r: LoadResult): number {
+  return r.elapsedMs > 0 ? (r.accepted * 1000) / r.elapsedMs : 0;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `connections` loops that POST `next(...)` bodies until the duration or the request
+ * count is used up, optionally paced to `ratePerSecond` (send slots shared by all workers;
+ * a worker that falls behind may catch up by at most 10 ms worth of slots).
+ */
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const path = o.path ?? '/api/v1/events';
+  const result: LoadResult = { requests: 0, accepted: 0, duplicates: 0, failed: 0, firstError: null, elapsedMs: 0, latenciesMs: [] };
+  const start = performance.now();
+  const deadline = start + o.durationMs;
+  const interval = o.ratePerSecond && o.ratePerSecond > 0 ? 1000 / o.ratePerSecond : 0;
+  let nextDue = start;
+  let issued = 0;
+  let lastEnd = start;
+
+  const fail = (msg: string) => {
+    result.failed += 1;
+    result.firstError ??= msg;
+  };
+
+  const worker = async (w: number): Promise<void> => {
+    for (let seq = 0; ; seq++) {
+      if (interval > 0) {
+        const now = performance.now();
+        const due = Math.max(nextDue, now - 10);
+        nextDue = due + interval;
+        if (due - now >= 1) {
+          await sleep(due - now);
+        }
+      }
+      if (issued >= o.maxRequests || performance.now() >= deadline) {
+        return;
+      }
+      issued += 1;
+      const item = o.next(w, seq);
+      let sentAt = performance.now();
+      try {
+        const res = await request(o.target, 'POST', path, item.body, 30_000, (at) => {
+          sentAt = at;
+          item.onSent?.(at);
+        });
+        const end = performance.now();
+        lastEnd = Math.max(lastEnd, end);
+        result.requests += 1;
+        if (res.status !== 202) {
+          fail(`HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+          continue;
+        }
+        const parsed = JSON.parse(res.body) as { accepted?: number; duplicates?: number };
+        result.accepted += parsed.accepted ?? 0;
+        result.duplicates += parsed.duplicates ?? 0;
+        result.latenciesMs.push(end - sentAt);
+        item.onAccepted?.(end);
+      } catch (err) {
+        result.requests += 1;
+        lastEnd = Math.max(lastEnd, performance.now());
+        fail(err instanceof Error ? err.message : String(err));
+        if (result.failed > 100) {
+          return; // the backend is gone or broken; no point in hammering it
+        }
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: o.connections }, (_, w) => worker(w)));
+  result.elapsedMs = lastEnd - start;
+  return result;
+}
