@@ -107,6 +107,10 @@ describe('incidents', () => {
     expect((await b.get('/api/v1/incidents?status=active&type=service_down&component=billing')).body.map((i: any) => i.incident_id)).toEqual([id]);
     expect((await b.get('/api/v1/incidents?severity=low&component=billing')).body).toEqual([]);
     expect((await b.get('/api/v1/incidents?since=1h&component=billing')).body).toHaveLength(1);
+    // Components with LIKE wildcards in their names match exactly, not as patterns.
+    const gw = await openIncident('api_gateway');
+    expect((await b.get('/api/v1/incidents?component=api_gateway')).body.map((i: any) => i.incident_id)).toEqual([gw]);
+    expect((await b.get('/api/v1/incidents?component=api%25gateway')).body).toEqual([]);
     const bad = await b.get('/api/v1/incidents?status=sleeping');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].field).toBe('query.status');

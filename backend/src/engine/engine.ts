@@ -14,6 +14,7 @@ import type { Clock } from '../util/clock';
 import { SerialQueue } from '../util/serial-queue';
 import type { ChangeBus } from './change-bus';
 import { Changes } from './changes';
+import { alertTitle, blankIncident, distinct, entry, minuteOf, trackAlert } from './incident-records';
 
 export interface EngineOptions {
   retentionSeconds: number;
@@ -218,34 +219,21 @@ export class IncidentEngine {
     const components = distinct(held.map((h) => h.source));
     const detectedAt = e.received_at;
     const startedAt = Math.min(...held.map((h) => h.ts));
-    const inc: IncidentRecord = {
+    const inc = blankIncident({
       incident_id: id,
       incident_type: type,
       severity,
-      status: 'detected',
       title: fromAlert ? alertTitle(e) : `${INCIDENT_TYPE_NAMES[type]} - ${minuteOf(detectedAt)}`,
       description: fromAlert ? String((e.metadata.annotations as Record<string, string> | undefined)?.description ?? rule.description) : rule.description,
       rule_id: rule.rule_id,
       group_key: d.groupKey,
       detected_at: detectedAt,
       started_at: startedAt,
-      acknowledged_at: null,
-      acknowledged_by: null,
-      resolved_at: null,
-      resolved_by: null,
-      closed_at: null,
-      closed_by: null,
       affected_components: components,
       event_count: held.length,
-      assigned_to: null,
-      root_cause: null,
-      notes: [],
       last_event_at: Math.max(...held.map((h) => h.ts)),
-      recovering_since: null,
-      status_before_recovery: null,
-      alerts: {},
       updated_at: now,
-    };
+    });
     for (const h of held) {
       trackAlert(inc, h);
     }
@@ -461,30 +449,13 @@ export class IncidentEngine {
     return this.queue.run(async () => {
       const now = this.deps.clock.now();
       this.counter += 1;
-      const inc: IncidentRecord = {
+      const inc = blankIncident({
         ...init,
         incident_id: `inc_${String(this.counter).padStart(5, '0')}`,
-        status: 'detected',
-        rule_id: null,
-        group_key: null,
         detected_at: now,
         started_at: now,
-        acknowledged_at: null,
-        acknowledged_by: null,
-        resolved_at: null,
-        resolved_by: null,
-        closed_at: null,
-        closed_by: null,
-        event_count: 0,
-        assigned_to: null,
-        root_cause: null,
-        notes: [],
-        last_event_at: null,
-        recovering_since: null,
-        status_before_recovery: null,
-        alerts: {},
         updated_at: now,
-      };
+      });
       const changes = new Changes();
       this.active.set(inc.incident_id, inc);
       this.correlator.track(inc.incident_id, []);
@@ -525,33 +496,4 @@ export class IncidentEngine {
     return this.checkpoint;
   }
 
-  /** The rule-tester and the CLI backtest share the detector; this gives them a fresh one. */
-  static detectorFor(opts: EngineOptions): IncidentDetector {
-    return new IncidentDetector({ retentionSeconds: opts.retentionSeconds, maxEvents: opts.maxEvents });
-  }
-}
-
-function entry(inc: IncidentRecord, at: number, entryType: string, message: string, actor: string | null, data?: Record<string, unknown>): LifecycleEntry {
-  return { incident_id: inc.incident_id, at, entry_type: entryType, message, actor, data: data ?? null };
-}
-
-function distinct(values: string[]): string[] {
-  return [...new Set(values)];
-}
-
-function minuteOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-function alertTitle(e: StoredEvent): string {
-  const name = typeof e.metadata.alertname === 'string' ? e.metadata.alertname : 'Alert';
-  return e.message && e.message !== name ? `${name}: ${e.message}` : name;
-}
-
-/** Firing alerts join the incident's alert set; the set is what a resolution is checked against. */
-function trackAlert(inc: IncidentRecord, e: StoredEvent): void {
-  const fp = e.metadata.fingerprint;
-  if (e.event_type === 'alert_firing' && typeof fp === 'string' && !(fp in inc.alerts)) {
-    inc.alerts[fp] = false;
-  }
 }

@@ -45,7 +45,8 @@ export class IncidentStore {
     }
     if (f.component) {
       // affected_components is a JSON array of strings; match an element exactly.
-      q = q.where('affected_components', 'like', `%${JSON.stringify(f.component).replace(/[%_]/g, '')}%`);
+      const pattern = `%${JSON.stringify(f.component).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where(sql<boolean>`affected_components like ${pattern} escape '\\'`);
     }
     const rows = await q.orderBy('detected_at', 'desc').orderBy('seq', 'desc').limit(f.limit).execute();
     const out = rows.map(fromRow);
