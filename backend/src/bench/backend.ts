@@ -27,7 +27,8 @@ const TAIL = 16 * 1024;
 /**
  * Starts `node backend/bin/mahavishnu.js incidents start --port 0` on 127.0.0.1 with a fresh
  * temporary data dir and `MAHAVISHNU_LOG_LEVEL=warn` (other MAHAVISHNU_* variables removed),
- * and resolves once it printed its listening line. On failure the child is killed and the
+ * and resolves once it printed its listening line. Extra node flags for the child come from
+ * the env variable BENCH_NODE_ARGS. On failure the child is killed and the
  * dir removed.
  */
 export async function startBackend(repoRoot: string, timeoutMs = 30_000): Promise<BackendProcess> {
@@ -40,11 +41,17 @@ export async function startBackend(repoRoot: string, timeoutMs = 30_000): Promis
     }
   }
   env.MAHAVISHNU_LOG_LEVEL = 'warn';
-  const child = spawn(process.execPath, [bin, 'incidents', 'start', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // BENCH_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, bin, 'incidents', 'start', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
+  );
   let stderr = '';
   let stdout = '';
   let exitInfo: string | null = null;
@@ -74,7 +81,10 @@ export async function startBackend(repoRoot: string, timeoutMs = 30_000): Promis
 
   try {
     const m = await new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the backend printed no listening line within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`the backend printed no listening line within ${timeoutMs} ms`)),
+        timeoutMs
+      );
       child.stdout!.setEncoding('utf8');
       child.stdout!.on('data', (s: string) => {
         stdout = (stdout + s).slice(-TAIL);
@@ -108,7 +118,12 @@ export async function startBackend(repoRoot: string, timeoutMs = 30_000): Promis
   }
 }
 
-async function terminate(child: ChildProcess, exited: Promise<void>, hasExited: () => boolean, graceMs: number): Promise<void> {
+async function terminate(
+  child: ChildProcess,
+  exited: Promise<void>,
+  hasExited: () => boolean,
+  graceMs: number
+): Promise<void> {
   if (hasExited() || child.pid === undefined) {
     return;
   }

@@ -111,7 +111,15 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const path = o.path ?? '/api/v1/events';
-  const result: LoadResult = { requests: 0, accepted: 0, duplicates: 0, failed: 0, firstError: null, elapsedMs: 0, latenciesMs: [] };
+  const result: LoadResult = {
+    requests: 0,
+    accepted: 0,
+    duplicates: 0,
+    failed: 0,
+    firstError: null,
+    elapsedMs: 0,
+    latenciesMs: [],
+  };
   const start = performance.now();
   const deadline = start + o.durationMs;
   const interval = o.ratePerSecond && o.ratePerSecond > 0 ? 1000 / o.ratePerSecond : 0;

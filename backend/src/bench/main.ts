@@ -1,5 +1,6 @@
 /**
- * Load benchmark of the backend: `npm run bench` (env BENCH_SECONDS, default 10, per scenario).
+ * Load benchmark of the backend: `npm run bench` (env BENCH_SECONDS, default 10, per scenario;
+ * diagnostics: BENCH_NODE_ARGS for the backend's node, BENCH_DISABLE_RULES before scenario C).
  * Starts the built backend as a child process on 127.0.0.1, runs three scenarios against it,
  * prints a table and, as the last line of stdout, `BENCH_JSON {...}`. Progress goes to stderr.
  * Exit code 0 when every scenario ran without failed requests (whether or not targets are
@@ -9,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startBackend, type BackendProcess } from './backend';
-import { keepAliveAgent, type Target } from './load';
+import { keepAliveAgent, request, type Target } from './load';
 import { incidentLatency, throughput, type IncidentLatencyResult, type ThroughputResult } from './scenarios';
 import { round, summarize } from './stats';
 import { fmt, formatTable } from './table';
@@ -96,16 +97,25 @@ async function withCpu<T>(backend: BackendProcess, fn: () => Promise<T>): Promis
   const b1 = backend.cpuSeconds();
   return {
     r,
-    cpu: { client: ((c.user + c.system) / 1e6 / wall) * 100, backend: b0 === null || b1 === null ? null : ((b1 - b0) / wall) * 100 },
+    cpu: {
+      client: ((c.user + c.system) / 1e6 / wall) * 100,
+      backend: b0 === null || b1 === null ? null : ((b1 - b0) / wall) * 100,
+    },
   };
 }
 
-const cpuJson = (c: CpuShare) => ({ client_pct: round(c.client, 0), backend_pct: c.backend === null ? null : round(c.backend, 0) });
-const cpuText = (c: CpuShare) => `client ${c.client.toFixed(0)}%, backend ${c.backend === null ? 'n/a' : `${c.backend.toFixed(0)}%`}`;
+const cpuJson = (c: CpuShare) => ({
+  client_pct: round(c.client, 0),
+  backend_pct: c.backend === null ? null : round(c.backend, 0),
+});
+const cpuText = (c: CpuShare) =>
+  `client ${c.client.toFixed(0)}%, backend ${c.backend === null ? 'n/a' : `${c.backend.toFixed(0)}%`}`;
 
 async function run(seconds: number, setBackend: (b: BackendProcess) => void): Promise<boolean> {
   const m = machine();
-  process.stdout.write(`machine: ${m.cores} cores, ${m.cpu_model}, ${m.total_mem_gb} GB RAM, node ${m.node} (${m.platform})\n`);
+  process.stdout.write(
+    `machine: ${m.cores} cores, ${m.cpu_model}, ${m.total_mem_gb} GB RAM, node ${m.node} (${m.platform})\n`
+  );
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
   log('starting backend');
   const backend = await startBackend(repoRoot);
@@ -127,6 +137,14 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
     const { r: b, cpu: bCpu } = await withCpu(backend, () => throughput(target, 'b', 1, CONNECTIONS, ms, 2_000_000));
     log(`B: ${b.eventsPerSecond.toFixed(0)} events/s, ${b.load.failed} failed`);
 
+    // BENCH_DISABLE_RULES: comma-separated rule ids to disable before C (diagnostics; default none).
+    for (const id of (process.env.BENCH_DISABLE_RULES ?? '').split(',').filter(Boolean)) {
+      const res = await request(target, 'POST', `/api/v1/rules/${encodeURIComponent(id)}/disable`);
+      if (res.status !== 200) {
+        throw new Error(`disabling rule ${id}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
+      }
+      log(`rule ${id} disabled`);
+    }
     const rate = Math.max(100, b.eventsPerSecond / 2);
     log(`C: event -> incident at ${rate.toFixed(0)} events/s, ${seconds} s`);
     const { r: c, cpu: cCpu } = await withCpu(backend, () => incidentLatency(target, CONNECTIONS, rate, ms, 250));
@@ -139,8 +157,20 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
 
     const rows = [
       ['scenario', 'events/s', 'p50 ms', 'p99 ms', ''],
-      [`100 events/request, ${CONNECTIONS} conn`, fmt(a.eventsPerSecond, 0), fmt(a.latency.p50), fmt(a.latency.p99), a.load.failed ? `(${a.load.failed} failed)` : ''],
-      [`1 event/request, ${CONNECTIONS} conn`, fmt(b.eventsPerSecond, 0), fmt(b.latency.p50), fmt(b.latency.p99), b.load.failed ? `(${b.load.failed} failed)` : ''],
+      [
+        `100 events/request, ${CONNECTIONS} conn`,
+        fmt(a.eventsPerSecond, 0),
+        fmt(a.latency.p50),
+        fmt(a.latency.p99),
+        a.load.failed ? `(${a.load.failed} failed)` : '',
+      ],
+      [
+        `1 event/request, ${CONNECTIONS} conn`,
+        fmt(b.eventsPerSecond, 0),
+        fmt(b.latency.p50),
+        fmt(b.latency.p99),
+        b.load.failed ? `(${b.load.failed} failed)` : '',
+      ],
       [
         'event->incident at half load',
         '-',
@@ -163,7 +193,13 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
         `cpu (% of one core): A ${cpuText(aCpu)}; B ${cpuText(bCpu)}; C ${cpuText(cCpu)}\n`
     );
 
-    const ok = a.load.failed === 0 && b.load.failed === 0 && c.load.failed === 0 && c.latency.count > 0 && a.load.accepted > 0 && b.load.accepted > 0;
+    const ok =
+      a.load.failed === 0 &&
+      b.load.failed === 0 &&
+      c.load.failed === 0 &&
+      c.latency.count > 0 &&
+      a.load.accepted > 0 &&
+      b.load.accepted > 0;
     const json = {
       ok,
       seconds_per_scenario: seconds,

@@ -47,14 +47,28 @@ const SOURCES = 1000;
 export const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
 function okEvent(id: string, n: number, now: string): Record<string, unknown> {
-  return { event_id: id, timestamp: now, event_type: 'request_ok', source: `svc-${n % SOURCES}`, severity: 'info', message: 'GET /api/items 200' };
+  return {
+    event_id: id,
+    timestamp: now,
+    event_type: 'request_ok',
+    source: `svc-${n % SOURCES}`,
+    severity: 'info',
+    message: 'GET /api/items 200',
+  };
 }
 
 /**
  * Scenario A / B: `connections` keep-alive loops posting `perRequest` events per request
  * (`request_ok` over many sources, unique ids) as fast as answered, bounded by time and count.
  */
-export async function throughput(target: Target, label: string, perRequest: number, connections: number, durationMs: number, maxRequests: number): Promise<ThroughputResult> {
+export async function throughput(
+  target: Target,
+  label: string,
+  perRequest: number,
+  connections: number,
+  durationMs: number,
+  maxRequests: number
+): Promise<ThroughputResult> {
   const next = (w: number, seq: number): LoadItem => {
     const now = new Date().toISOString();
     const base = `${RUN_ID}-${label}-${w}-${seq}`;
@@ -136,7 +150,14 @@ export async function incidentLatency(
       const st = state[w];
       const source = `bench-${RUN_ID}-w${w}-b${st.burst}`;
       st.count += 1;
-      const body = JSON.stringify({ event_id: id, timestamp: now, event_type: 'bench_error', source, severity: 'high', message: `bench error ${st.count}` });
+      const body = JSON.stringify({
+        event_id: id,
+        timestamp: now,
+        event_type: 'bench_error',
+        source,
+        severity: 'high',
+        message: `bench error ${st.count}`,
+      });
       if (st.count < THRESHOLD) {
         return { body, events: 1 };
       }
@@ -156,7 +177,14 @@ export async function incidentLatency(
         },
       };
     };
-    const load = await runLoad({ target, connections, durationMs, ratePerSecond, maxRequests: Math.ceil((ratePerSecond * durationMs) / 1000) + 1000, next });
+    const load = await runLoad({
+      target,
+      connections,
+      durationMs,
+      ratePerSecond,
+      maxRequests: Math.ceil((ratePerSecond * durationMs) / 1000) + 1000,
+      next,
+    });
 
     // Let the stream catch up with the last thresholds crossed (bounded).
     const waitUntil = performance.now() + 5_000;

@@ -21,7 +21,13 @@ export interface SseSubscription {
  * for each complete event (comments are skipped). Resolves once the 200 answer's headers
  * arrived; rejects on another status, an error, or no answer within `timeoutMs`.
  */
-export function subscribe(host: string, port: number, path: string, onEvent: (e: SseEvent) => void, timeoutMs = 10_000): Promise<SseSubscription> {
+export function subscribe(
+  host: string,
+  port: number,
+  path: string,
+  onEvent: (e: SseEvent) => void,
+  timeoutMs = 10_000
+): Promise<SseSubscription> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let endClosed!: () => void;

@@ -5,7 +5,7 @@ export type Align = 'l' | 'r';
  * Renders rows as plain text with aligned columns (the first row is usually the header).
  * `align[i]` applies to column i (default left); trailing blanks of each line are trimmed.
  */
-export function formatTable(rows: readonly (readonly string[])[], align: readonly Align[]): string {
+export function formatTable(rows: ReadonlyArray<readonly string[]>, align: readonly Align[]): string {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
