@@ -51,6 +51,7 @@ export class IncidentManager {
         maxEvents: config.detection.max_events,
         prolongedSeconds: config.detection.prolonged_seconds,
         alertnameTypes: config.detection.alertname_types,
+        eventLogRetentionSeconds: config.detection.event_log_retention_seconds,
       }
     );
     const committer = new GroupCommitter({

@@ -225,3 +225,16 @@ describe('recovery', () => {
     expect((await incidents())[0].status).toBe('recovering');
   });
 });
+
+describe('event log retention', () => {
+  it('prunes stored events that no incident holds once they are older than the log retention', async () => {
+    await b.close();
+    b = await startBackend({ detection: { event_log_retention_seconds: 3600 } });
+    await b.post('/api/v1/events', [ev('deploy', 'ci', -10), ...Array.from({ length: 10 }, (_, i) => ev('api_error', 'api', -30 + i))]);
+    await b.advance(1800);
+    expect((await b.get('/api/v1/events?limit=100')).body).toHaveLength(11);
+    await b.advance(1900);
+    const left = (await b.get('/api/v1/events?limit=100')).body;
+    expect(left.map((e: any) => e.event_type)).toEqual(Array(10).fill('api_error'));
+  });
+});

@@ -21,7 +21,12 @@ export interface EngineOptions {
   maxEvents: number;
   prolongedSeconds: number;
   alertnameTypes: Record<string, IncidentType>;
+  /** Stored events that no incident holds are deleted this long after arrival. */
+  eventLogRetentionSeconds: number;
 }
+
+/** How often the sweep prunes the stored event log. */
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 export interface EngineDeps {
   store: Store;
@@ -57,6 +62,7 @@ export class IncidentEngine {
   private position = 0;
   private counter = 0;
   private stale = false;
+  private lastPrune = -Infinity;
   ready = false;
 
   constructor(
@@ -413,6 +419,10 @@ export class IncidentEngine {
       }
       this.detector.prune();
       await this.commit(changes);
+      if (now - this.lastPrune >= PRUNE_EVERY_MS) {
+        this.lastPrune = now;
+        await this.deps.store.events.prune(now - this.opts.eventLogRetentionSeconds * 1000, this.checkpoint);
+      }
       this.refreshGauges();
     });
   }
