@@ -1,12 +1,12 @@
 import { mttd, mttr } from '../correlation/correlator';
 import type { IncidentRecord } from '../domain/records';
 import type { Severity } from '../schema/enums';
+import { round3 } from '../util/time';
 import { frame, fromRows } from './frames';
 import type { DsFrame, DsQueryOf, TimeRange } from './schema';
 import {
   activeIncidents,
   incidentsInRange,
-  round3,
   SEVERITIES_WORST_FIRST,
   SEVERITY_COLORS,
   SEVERITY_HEX,

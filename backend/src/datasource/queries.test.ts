@@ -1,4 +1,5 @@
 import type { IncidentRecord, StoredEvent } from '../domain/records';
+import { blankIncident } from '../engine/incident-records';
 import { ACTIVE_STATUSES } from '../schema/enums';
 import type { DetectionRule } from '../schema/rules';
 import { NotFoundError } from '../util/errors';
@@ -13,33 +14,17 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 function incident(p: Partial<IncidentRecord> & { incident_id: string; detected_at: number }): IncidentRecord {
-  return {
+  return blankIncident({
     incident_type: 'error_burst',
     severity: 'high',
-    status: 'detected',
     title: `Incident ${p.incident_id}`,
     description: '',
-    rule_id: null,
-    group_key: null,
     started_at: p.detected_at - 30_000,
-    acknowledged_at: null,
-    acknowledged_by: null,
-    resolved_at: null,
-    resolved_by: null,
-    closed_at: null,
-    closed_by: null,
     affected_components: ['api'],
     event_count: 5,
-    assigned_to: null,
-    root_cause: null,
-    notes: [],
-    last_event_at: null,
-    recovering_since: null,
-    status_before_recovery: null,
-    alerts: {},
     updated_at: p.detected_at,
     ...p,
-  };
+  });
 }
 
 function event(id: string, ts: number, p: Partial<StoredEvent> = {}): StoredEvent {

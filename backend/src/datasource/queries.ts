@@ -2,7 +2,8 @@ import { mttd, mttr } from '../correlation/correlator';
 import type { IncidentRecord } from '../domain/records';
 import type { DsFrame, DsQueryOf, TimeRange } from './schema';
 import { fromRows, type Column } from './frames';
-import { activeIncidents, FETCH_CAP, incidentsInRange, round3, SEVERITIES_WORST_FIRST, type QuerySource } from './source';
+import { round3 } from '../util/time';
+import { activeIncidents, FETCH_CAP, incidentsInRange, SEVERITIES_WORST_FIRST, type QuerySource } from './source';
 
 export { timeseriesQuery, componentsQuery, annotationsQuery } from './panels';
 

@@ -57,7 +57,3 @@ export const SEVERITY_HEX: Record<Severity, string> = { critical: '#F2495C', hig
 /** Severities worst first, the order panels show them in. */
 export const SEVERITIES_WORST_FIRST: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 
-/** Seconds rounded to the millisecond, as the incident DTO has them. */
-export function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}

@@ -113,10 +113,6 @@ export class IncidentDetector {
     return this.states.get(ruleId)?.rule;
   }
 
-  escalationsOf(ruleId: string): Escalation[] | undefined {
-    return this.states.get(ruleId)?.escalations;
-  }
-
   setFloor(ruleId: string, groupKey: string, floorSeq: number): void {
     const st = this.states.get(ruleId);
     if (st) {

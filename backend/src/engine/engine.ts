@@ -4,7 +4,7 @@ import { IncidentDetector, type Detection, type WindowStats } from '../detection
 import { escalate, needsWindowStats, type EscalationContext } from '../detection/escalation';
 import { groupKeyOf } from '../detection/matcher';
 import { SEVERITY_MATRIX } from '../detection/severity-matrix';
-import type { IncidentRecord, LifecycleEntry, StoredEvent } from '../domain/records';
+import type { IncidentRecord, StoredEvent } from '../domain/records';
 import type { Metrics } from '../metrics/metrics';
 import { INCIDENT_TYPES, INCIDENT_TYPE_NAMES, isActiveStatus, type IncidentStatus, type IncidentType, type Severity } from '../schema/enums';
 import type { DetectionRule } from '../schema/rules';
@@ -118,7 +118,7 @@ export class IncidentEngine {
 
   /** Counts the events up to the checkpoint that can still be in a window, without acting on them. */
   private async replay(now: number, onlyRule?: string): Promise<void> {
-    const maxWindow = Math.max(0, ...this.rulesList().map((r) => r.time_window_seconds));
+    const maxWindow = Math.max(0, ...this.currentRules.map((r) => r.time_window_seconds));
     const minTs = now - (this.opts.retentionSeconds + maxWindow) * 1000;
     let after = 0;
     for (;;) {
@@ -132,10 +132,6 @@ export class IncidentEngine {
       after = page[page.length - 1].seq;
     }
     this.detector.prune();
-  }
-
-  private rulesList(): DetectionRule[] {
-    return this.currentRules;
   }
 
   /** Installs changed rules; a rule that now counts differently recounts the stored events. */

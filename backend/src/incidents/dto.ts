@@ -2,7 +2,7 @@ import { mttd, mttr } from '../correlation/correlator';
 import type { IncidentRecord, LifecycleEntry, StoredEvent } from '../domain/records';
 import type { IncidentEventDto } from '../schema/events';
 import type { Incident, TimelineEntry } from '../schema/incidents';
-import { iso } from '../util/time';
+import { iso, round3 } from '../util/time';
 
 /** An incident as the wire contract has it. */
 export function toIncidentDto(i: IncidentRecord): Incident {
@@ -26,8 +26,8 @@ export function toIncidentDto(i: IncidentRecord): Incident {
     affected_components: i.affected_components,
     event_count: i.event_count,
     assigned_to: i.assigned_to,
-    mttd: round(mttd(i)),
-    mttr: i.resolved_at === null ? null : round(mttr(i)!),
+    mttd: round3(mttd(i)),
+    mttr: i.resolved_at === null ? null : round3(mttr(i)!),
     root_cause: i.root_cause,
     notes: i.notes,
     last_event_at: iso(i.last_event_at),
@@ -78,8 +78,4 @@ export function lifecycleEntry(l: LifecycleEntry): TimelineEntry & { sort: numbe
     event_id: null,
     data: l.data,
   };
-}
-
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
 }

@@ -1,11 +1,11 @@
 import type { IncidentRecord } from '../domain/records';
-import type { IncidentEngine } from '../engine/engine';
+import type { IncidentEngine, MutationContext } from '../engine/engine';
 import type { IncidentCreate, IncidentListQuery, IncidentPatch, Stats, TimelineEntry } from '../schema/incidents';
 import { ACTIVE_STATUSES, INCIDENT_STATUSES, isActiveStatus, type IncidentStatus } from '../schema/enums';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
-import { ConflictError, NotFoundError, ValidationError } from '../util/errors';
-import { iso, parseSince } from '../util/time';
+import { ConflictError, NotFoundError } from '../util/errors';
+import { iso, requireSince, round3 } from '../util/time';
 import { eventEntry, lifecycleEntry } from './dto';
 import { mttd, mttr } from '../correlation/correlator';
 
@@ -170,8 +170,8 @@ export class IncidentService {
       by_severity: bySeverity,
       by_type: byType,
       by_status: byStatus,
-      avg_mttd: all.length ? round(mttdSum / all.length) : null,
-      avg_mttr: resolvedCount ? round(mttrSum / resolvedCount) : null,
+      avg_mttd: all.length ? round3(mttdSum / all.length) : null,
+      avg_mttr: resolvedCount ? round3(mttrSum / resolvedCount) : null,
       auto_resolved: auto,
       manual_resolved: resolvedCount - auto,
       since: since === undefined ? null : iso(since),
@@ -186,7 +186,7 @@ export class IncidentService {
     return inc;
   }
 
-  private assignTo(inc: IncidentRecord, assignee: string | null, actor: string | null, ctx: { entry: (t: string, m: string, a: string | null, d?: Record<string, unknown>) => void }): void {
+  private assignTo(inc: IncidentRecord, assignee: string | null, actor: string | null, ctx: Pick<MutationContext, 'entry'>): void {
     if (assignee === inc.assigned_to) {
       return;
     }
@@ -207,16 +207,6 @@ export class IncidentService {
   }
 
   private since(value: string): number {
-    const ms = parseSince(value, this.clock.now());
-    if (ms === null) {
-      throw new ValidationError(`since: expected a duration such as 1h or 7d, or a time, got "${value}"`, [
-        { field: 'since', message: 'expected a duration such as 1h or 7d, or a time' },
-      ]);
-    }
-    return ms;
+    return requireSince(value, this.clock.now(), 'since');
   }
-}
-
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
 }

@@ -8,7 +8,7 @@ import { IncidentEventInputSchema } from '../schema/events';
 import type { DetectionRule, RuleTestResult } from '../schema/rules';
 import type { Severity } from '../schema/enums';
 import { ValidationError, type FieldProblem } from '../util/errors';
-import { iso } from '../util/time';
+import { eventTime, iso } from '../util/time';
 
 interface Simulated {
   group_key: string;
@@ -37,8 +37,7 @@ export function testRule(rule: DetectionRule, rawEvents: unknown[], opts: { rete
       problems.push(...ValidationError.fromZod(r.error, `events[${i}]`).details!);
       return;
     }
-    const ts = r.data.timestamp === undefined ? opts.now : typeof r.data.timestamp === 'number' ? r.data.timestamp : Date.parse(r.data.timestamp);
-    events.push({ ...normalizeEvent(r.data, ts), event_id: r.data.event_id ?? `event_${i}`, seq: i + 1 });
+    events.push({ ...normalizeEvent(r.data, eventTime(r.data.timestamp, opts.now)), event_id: r.data.event_id ?? `event_${i}`, seq: i + 1 });
   });
   if (problems.length) {
     throw new ValidationError(`${problems[0].field}: ${problems[0].message}`, problems);

@@ -1,8 +1,20 @@
+import { ValidationError } from './errors';
+
 /** Epoch milliseconds to the wire's ISO 8601 UTC string. */
 export function iso(ms: number): string;
 export function iso(ms: number | null | undefined): string | null;
 export function iso(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+}
+
+/** Seconds as the API shows them: to the millisecond. */
+export function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** An input time (ISO string or epoch ms) as epoch ms, or `fallback` when absent. */
+export function eventTime(value: string | number | undefined, fallback: number): number {
+  return value === undefined ? fallback : typeof value === 'number' ? value : Date.parse(value);
 }
 
 const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/;
@@ -19,4 +31,14 @@ export function parseSince(value: string, now: number): number | null {
   }
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** `since` as `parseSince`, or a 400 naming `field` when it is neither a duration nor a time. */
+export function requireSince(value: string, now: number, field: string): number {
+  const ms = parseSince(value, now);
+  if (ms === null) {
+    const message = 'expected a duration such as 1h or 7d, or a time';
+    throw new ValidationError(`${field}: ${message}, got "${value}"`, [{ field, message }]);
+  }
+  return ms;
 }

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { toEventDto } from '../../incidents/dto';
 import { AlertmanagerWebhookSchema, GrafanaWebhookSchema, parseAlertmanagerWebhook, parseGrafanaWebhook } from '../../ingest/webhooks';
 import { EventListQuerySchema, IncidentEventInputSchema, IncidentEventSchema, IngestResultSchema } from '../../schema/events';
-import { ValidationError } from '../../util/errors';
-import { parseSince } from '../../util/time';
+import { requireSince } from '../../util/time';
 import { route, type RouteDef } from '../route';
 import type { Services } from '../services';
 
@@ -31,14 +30,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       query: EventListQuerySchema,
       response: z.array(IncidentEventSchema),
       handler: async ({ query }) => {
-        let since: number | undefined;
-        if (query.since !== undefined) {
-          const ms = parseSince(query.since, s.clock.now());
-          if (ms === null) {
-            throw new ValidationError('query.since: expected a duration such as 1h or a time', [{ field: 'query.since', message: 'expected a duration such as 1h or a time' }]);
-          }
-          since = ms;
-        }
+        const since = query.since === undefined ? undefined : requireSince(query.since, s.clock.now(), 'query.since');
         const events = await s.store.events.list({ since, source: query.source, event_type: query.event_type, limit: query.limit });
         return events.map(toEventDto);
       },
