@@ -1,4 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
+import type { StoredEvent } from '../domain/records';
 import { severityRank, type Severity } from '../schema/enums';
 import type { Escalation } from '../schema/rules';
 import { ValidationError } from '../util/errors';
@@ -24,6 +25,57 @@ export interface EscalationContext {
     affected_components: string[];
   };
   prolonged_seconds: number;
+}
+
+/** What the context needs to know of an incident. */
+export interface EscalationSubject {
+  incident_type: string;
+  severity: string;
+  event_count: number;
+  detected_at: number;
+  last_event_at: number | null;
+  affected_components: string[];
+}
+
+/**
+ * The variables an escalation condition sees at `now`: the incident, the event that attaches (none in
+ * a sweep) and the rule's window statistics when they were computed. An incident is "receiving
+ * events" while its last event is younger than the rule's window.
+ */
+export function escalationContext(
+  inc: EscalationSubject,
+  now: number,
+  windowSeconds: number,
+  prolongedSeconds: number,
+  e?: StoredEvent,
+  window?: EscalationContext['window']
+): EscalationContext {
+  const sinceLast = inc.last_event_at === null ? Infinity : (now - inc.last_event_at) / 1000;
+  const ctx: EscalationContext = {
+    incident: {
+      incident_type: inc.incident_type,
+      severity: inc.severity,
+      event_count: inc.event_count,
+      age_seconds: (now - inc.detected_at) / 1000,
+      seconds_since_last_event: sinceLast,
+      receiving_events: sinceLast < windowSeconds,
+      affected_components: inc.affected_components,
+    },
+    prolonged_seconds: prolongedSeconds,
+  };
+  if (e) {
+    const { event_type, source, severity, message, metadata, correlation_id } = e;
+    ctx.event = { event_type, source, severity, message, metadata, correlation_id };
+  }
+  if (window) {
+    ctx.window = window;
+  }
+  return ctx;
+}
+
+/** The escalations that could still raise an incident now at `current`. */
+export function above(current: Severity, escalations: Escalation[]): Escalation[] {
+  return escalations.filter((esc) => severityRank(esc.to) > severityRank(current));
 }
 
 type Compiled = (ctx: Record<string, unknown>) => unknown;

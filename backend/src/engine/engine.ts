@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { IncidentCorrelator } from '../correlation/correlator';
 import { IncidentDetector, type Detection, type WindowStats } from '../detection/detector';
-import { escalate, needsWindowStats, type EscalationContext } from '../detection/escalation';
+import { above, escalate, escalationContext, needsWindowStats } from '../detection/escalation';
 import { groupKeyOf } from '../detection/matcher';
 import { SEVERITY_MATRIX } from '../detection/severity-matrix';
 import type { IncidentRecord, StoredEvent } from '../domain/records';
@@ -62,6 +62,8 @@ export class IncidentEngine {
   private position = 0;
   private counter = 0;
   private stale = false;
+  /** Incidents whose events changed in the step being processed; their root cause is recomputed once, before the commit. */
+  private readonly rootCauseStale = new Set<string>();
   private lastPrune = -Infinity;
   ready = false;
 
@@ -90,6 +92,7 @@ export class IncidentEngine {
     this.detector = this.newDetector();
     this.correlator = new IncidentCorrelator();
     this.active.clear();
+    this.rootCauseStale.clear();
     this.detector.setRules(rules);
     this.checkpoint = await store.meta.getNumber(CHECKPOINT_KEY);
     this.position = this.checkpoint;
@@ -175,6 +178,7 @@ export class IncidentEngine {
     if (last === this.checkpoint) {
       return;
     }
+    this.refreshRootCauses();
     changes.checkpoint = last;
     await this.commit(changes);
     this.checkpoint = last;
@@ -261,7 +265,7 @@ export class IncidentEngine {
     inc.last_event_at = Math.max(inc.last_event_at ?? e.ts, e.ts);
     trackAlert(inc, e);
     this.correlator.add(inc.incident_id, e);
-    inc.root_cause = this.correlator.rootCause(inc.incident_id);
+    this.rootCauseStale.add(inc.incident_id);
     changes.attach(inc.incident_id, [e.seq]);
     if (inc.status === 'recovering' && e.event_type !== 'alert_resolved') {
       const back = inc.status_before_recovery ?? 'assessing';
@@ -332,6 +336,9 @@ export class IncidentEngine {
   /** The incident left the active set: its rule group starts afresh and its events never count again. */
   private deactivate(inc: IncidentRecord, changes: Changes): void {
     this.active.delete(inc.incident_id);
+    if (this.rootCauseStale.delete(inc.incident_id)) {
+      inc.root_cause = this.correlator.rootCause(inc.incident_id);
+    }
     this.correlator.untrack(inc.incident_id);
     if (inc.rule_id && inc.group_key !== null) {
       this.detector.release(inc.rule_id, inc.group_key, this.position);
@@ -339,41 +346,28 @@ export class IncidentEngine {
     }
   }
 
-  private checkEscalation(inc: IncidentRecord, changes: Changes, now: number, e?: StoredEvent, stats?: WindowStats): void {
-    const rule = inc.rule_id ? this.detector.rule(inc.rule_id) : undefined;
-    const escalations = rule?.escalations ?? SEVERITY_MATRIX[inc.incident_type];
-    if (escalations.length === 0) {
-      return;
-    }
-    const windowSeconds = rule?.time_window_seconds ?? 300;
-    const sinceLast = inc.last_event_at === null ? Infinity : (now - inc.last_event_at) / 1000;
-    const ctx: EscalationContext = {
-      incident: {
-        incident_type: inc.incident_type,
-        severity: inc.severity,
-        event_count: inc.event_count,
-        age_seconds: (now - inc.detected_at) / 1000,
-        seconds_since_last_event: sinceLast,
-        receiving_events: sinceLast < windowSeconds,
-        affected_components: inc.affected_components,
-      },
-      prolonged_seconds: this.opts.prolongedSeconds,
-    };
-    if (e) {
-      ctx.event = {
-        event_type: e.event_type,
-        source: e.source,
-        severity: e.severity,
-        message: e.message,
-        metadata: e.metadata,
-        correlation_id: e.correlation_id,
-      };
-      const windowStats = stats ?? (needsWindowStats(escalations) && rule && inc.group_key !== null ? this.detector.windowStats(rule.rule_id, inc.group_key, e.ts) : undefined);
-      if (windowStats) {
-        ctx.window = windowStats;
+  private refreshRootCauses(): void {
+    for (const id of this.rootCauseStale) {
+      const inc = this.active.get(id);
+      if (inc) {
+        inc.root_cause = this.correlator.rootCause(id);
       }
     }
-    const esc = escalate(inc.severity, escalations, ctx);
+    this.rootCauseStale.clear();
+  }
+
+  private checkEscalation(inc: IncidentRecord, changes: Changes, now: number, e?: StoredEvent, stats?: WindowStats): void {
+    const rule = inc.rule_id ? this.detector.rule(inc.rule_id) : undefined;
+    // Only escalations that could still raise the severity are evaluated: the window scan they may
+    // need is skipped once an incident is as severe as its escalations go.
+    const candidates = above(inc.severity, rule?.escalations ?? SEVERITY_MATRIX[inc.incident_type]);
+    if (candidates.length === 0) {
+      return;
+    }
+    const window =
+      e && (stats ?? (needsWindowStats(candidates) && rule && inc.group_key !== null ? this.detector.windowStats(rule.rule_id, inc.group_key, e.ts) : undefined));
+    const ctx = escalationContext(inc, now, rule?.time_window_seconds ?? 300, this.opts.prolongedSeconds, e, window);
+    const esc = escalate(inc.severity, candidates, ctx);
     if (esc) {
       const from = inc.severity;
       inc.severity = esc.to;

@@ -1,5 +1,5 @@
 import { IncidentDetector } from '../detection/detector';
-import { escalate } from '../detection/escalation';
+import { escalate, escalationContext } from '../detection/escalation';
 import { compileMatch } from '../detection/matcher';
 import { SEVERITY_MATRIX } from '../detection/severity-matrix';
 import type { StoredEvent } from '../domain/records';
@@ -71,12 +71,8 @@ export function testRule(rule: DetectionRule, rawEvents: unknown[], opts: { rete
         continue;
       }
       const severity = rule.from_alert_labels ? (e.severity === 'info' ? 'low' : e.severity) : rule.severity;
-      const esc = escalate(severity, escalations, {
-        event: { ...e },
-        window: d.stats,
-        incident: { incident_type: rule.incident_type, severity, event_count: d.held.length, age_seconds: 0, seconds_since_last_event: 0, receiving_events: true, affected_components: [] },
-        prolonged_seconds: Infinity,
-      });
+      const subject = { incident_type: rule.incident_type, severity, event_count: d.held.length, detected_at: e.ts, last_event_at: e.ts, affected_components: [] };
+      const esc = escalate(severity, escalations, escalationContext(subject, e.ts, rule.time_window_seconds, Infinity, e, d.stats));
       const inc: Simulated = {
         group_key: d.groupKey,
         detected_at: e.ts,
