@@ -9,6 +9,16 @@ import { IncidentService } from './incidents/incident-service';
 import { GroupCommitter } from './ingest/group-commit';
 import { IngestService } from './ingest/ingest-service';
 import { Metrics } from './metrics/metrics';
+import type { Channel } from './notification/channel';
+import { createChannel } from './notification/channels';
+import type { NotificationConfig } from './notification/config';
+import { IncidentNotifier } from './notification/notifier';
+import { NotificationRelay } from './notification/relay';
+import { PostmortemService } from './postmortem/postmortem-service';
+import { ActionRunner } from './remediation/action-runner';
+import { AutoResponder } from './remediation/auto-responder';
+import { RemediationService } from './remediation/remediation-service';
+import { undiciHttpClient, type HttpClient } from './util/http-client';
 import { RuleService } from './rules/rule-service';
 import { openSqlite } from './store/db';
 import { Store } from './store/store';
@@ -18,14 +28,29 @@ export interface BuildOptions {
   config: Config;
   logger: Logger;
   clock?: Clock;
-  /** Run the periodic sweep on a timer (tests drive `manager.engine.sweep()` themselves). */
+  /** Run the periodic sweep and the notification relay on timers (tests drive `engine.sweep()` and `relay.tick()` themselves). */
   sweepTimer?: boolean;
+  /** The way out to the network (tests may wrap it to watch). */
+  http?: HttpClient;
+}
+
+/** The configured receivers by name, plus a `log` receiver when none is named so. */
+function buildChannels(cfg: NotificationConfig, deps: Parameters<typeof createChannel>[2]): Map<string, Channel> {
+  const channels = new Map<string, Channel>();
+  for (const [name, c] of Object.entries(cfg.channels)) {
+    channels.set(name, createChannel(name, c, deps));
+  }
+  if (!channels.has('log')) {
+    channels.set('log', createChannel('log', { type: 'log' }, deps));
+  }
+  return channels;
 }
 
 /**
  * The spec's IncidentManager: the one place that wires the pipeline, in its order:
- * ingest -> event log -> IncidentDetector -> IncidentCorrelator -> (AutoResponder, IncidentNotifier:
- * issue B) -> incident store -> API, stream, metrics.
+ * ingest -> event log -> IncidentDetector -> IncidentCorrelator -> IncidentResponseWorkflow
+ * (AutoResponder, IncidentNotifier) -> incident store and outbox -> action runner, notification
+ * relay -> API, stream, metrics.
  */
 export class IncidentManager {
   private sweepHandle: NodeJS.Timeout | null = null;
@@ -44,8 +69,24 @@ export class IncidentManager {
     await store.migrate();
     const metrics = new Metrics();
     const bus = new ChangeBus();
+    const http = opts.http ?? undiciHttpClient;
+    const channels = buildChannels(config.notification, { http, logger, clock });
+    const notifier = new IncidentNotifier(channels, config.notification.routes, config.server.public_url);
+    const responder = new AutoResponder(config.remediation, { http });
+    const retry = config.notification.retry;
+    const relay = new NotificationRelay(store, channels, clock, metrics, logger, {
+      initialBackoffMs: retry.initial_seconds * 1000,
+      maxBackoffMs: retry.max_seconds * 1000,
+      maxAttempts: retry.max_attempts,
+      intervalMs: config.notification.relay_interval_ms,
+    });
+    let runner: ActionRunner | undefined;
+    const afterCommit = (changes: { newRuns: Parameters<ActionRunner['start']>[0] }) => {
+      relay.kick();
+      runner?.start(changes.newRuns.filter((r) => r.trigger === 'auto'));
+    };
     const engine = new IncidentEngine(
-      { store, clock, bus, metrics, logger },
+      { store, clock, bus, metrics, logger, responder, notifier, afterCommit },
       {
         retentionSeconds: config.detection.events_retention_seconds,
         maxEvents: config.detection.max_events,
@@ -66,11 +107,20 @@ export class IncidentManager {
       maxEvents: config.detection.max_events,
     });
     const incidents = new IncidentService(store, engine, clock);
-    const manager = new IncidentManager({ config, clock, store, engine, ingest, incidents, rules, bus, metrics }, logger);
+    runner = new ActionRunner(store, engine, responder, clock, metrics, logger);
+    const remediation = new RemediationService(store, incidents, engine, responder, runner, clock);
+    const postmortems = new PostmortemService(store, incidents, remediation, clock);
+    const manager = new IncidentManager(
+      { config, clock, store, engine, ingest, incidents, rules, remediation, postmortems, runner, relay, bus, metrics },
+      logger
+    );
     await engine.start(await rules.load(config.detection.rules));
+    await runner.resumeQueued();
     if (opts.sweepTimer !== false) {
       manager.startSweeps();
+      relay.start();
     }
+    relay.kick();
     return manager;
   }
 
@@ -110,6 +160,9 @@ export class IncidentManager {
     }
     await this.services.ingest.close();
     await this.services.engine.idle();
+    await this.services.runner.settle();
+    this.services.relay.close();
+    await this.services.relay.settle();
     if (this.server) {
       const server = this.server;
       server.closeIdleConnections();

@@ -55,7 +55,7 @@ describe('incidents', () => {
     const created = await b.req('POST', '/api/v1/incidents', { incident_type: 'SECURITY_BREACH', severity: 'critical', title: 'Leaked token', components: ['auth'] }, { 'X-Grafana-User': 'alice' });
     expect(created.status).toBe(201);
     const id = created.body.incident_id;
-    expect(created.body).toMatchObject({ incident_type: 'security_breach', status: 'assessing', affected_components: ['auth'] });
+    expect(created.body).toMatchObject({ incident_type: 'security_breach', status: 'investigating', affected_components: ['auth'] });
 
     expect((await b.post(`/api/v1/incidents/${id}/acknowledge`, { by: 'bob' })).body).toMatchObject({ acknowledged_by: 'bob' });
     expect((await b.post(`/api/v1/incidents/${id}/assign`, { assignee: 'john.doe' })).body.assigned_to).toBe('john.doe');
@@ -74,13 +74,19 @@ describe('incidents', () => {
 
     const timeline = (await b.get(`/api/v1/incidents/${id}/timeline`)).body;
     expect(timeline.map((t: any) => t.event_type)).toEqual([
-      'detected', 'status_changed', 'acknowledged', 'assigned', 'unassigned', 'status_changed', 'severity_changed', 'note_added', 'status_changed', 'status_changed',
+      'detected', 'status_changed', 'status_changed', 'checklist', 'acknowledged', 'assigned', 'unassigned', 'severity_changed', 'note_added', 'status_changed', 'status_changed',
     ]);
     expect(timeline[0].actor).toBe('alice');
     const full = (await b.get(`/api/v1/incidents/${id}?include=timeline,postmortem,actions`)).body;
-    expect(full.timeline).toHaveLength(10);
+    expect(full.timeline).toHaveLength(11);
     expect(full.postmortem).toContain(`# Incident Post-Mortem: ${id}`);
-    expect(full.actions).toEqual([]);
+    // A security breach gets the spec's immediate steps as tasks for people, and nothing automatic.
+    expect(full.actions.map((a: any) => [a.action_id, a.state, a.automatic])).toEqual([
+      ['lock_down_systems', 'todo', false],
+      ['preserve_evidence', 'todo', false],
+      ['notify_security_team', 'todo', false],
+      ['initiate_incident_response', 'todo', false],
+    ]);
   });
 
   it('answers 404 for an unknown incident on every route', async () => {
@@ -120,10 +126,10 @@ describe('incidents', () => {
     const id = await openIncident('search');
     const md = await b.get(`/api/v1/incidents/${id}/postmortem`);
     expect(md.headers.get('content-type')).toMatch(/text\/markdown/);
-    expect(md.body).toContain('## Root Cause Analysis');
-    expect(md.body).toContain('**probe_failed**');
+    expect(md.body).toContain('## Root Cause');
+    expect(md.body).toContain('**Primary error type**: probe_failed');
     const json = (await b.get(`/api/v1/incidents/${id}/postmortem?format=json`)).body;
-    expect(json).toMatchObject({ incident_id: id, mttr: null });
+    expect(json).toMatchObject({ incident_id: id, status: 'draft', metrics: { mttr: null } });
   });
 
   it('rejects unknown fields and bad values with 400', async () => {

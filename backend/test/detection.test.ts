@@ -42,7 +42,7 @@ describe.each(BUILTINS)('built-in rule $rule', ({ rule, type, threshold, window,
     expect(res.body).toEqual({ accepted: 1, duplicates: 0 });
     const list = await incidents();
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ rule_id: rule, incident_type: rule, severity, status: 'assessing', event_count: threshold, affected_components: ['svc-a'] });
+    expect(list[0]).toMatchObject({ rule_id: rule, incident_type: rule, severity, status: 'investigating', event_count: threshold, affected_components: ['svc-a'] });
     // Detected when the crossing event arrived (now); started at the first event of the window.
     expect(list[0].mttd).toBe(window);
   });
@@ -198,7 +198,7 @@ describe('recovery', () => {
   it('moves a quiet incident to recovering, then resolves it automatically', async () => {
     await b.post('/api/v1/events', Array.from({ length: 10 }, (_, i) => ev('api_error', 'api', -30 + i)));
     await b.advance(200);
-    expect((await incidents())[0].status).toBe('assessing');
+    expect((await incidents())[0].status).toBe('investigating');
     await b.advance(120);
     expect((await incidents())[0].status).toBe('recovering');
     await b.advance(301);
@@ -214,7 +214,7 @@ describe('recovery', () => {
     await b.advance(400);
     expect((await incidents())[0].status).toBe('recovering');
     await b.post('/api/v1/events', [ev('api_error', 'api', new Date(b.clock.now()).toISOString())]);
-    expect((await incidents())[0].status).toBe('assessing');
+    expect((await incidents())[0].status).toBe('investigating');
   });
 
   it('stays open when the rule turns auto-resolution off', async () => {

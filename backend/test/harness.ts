@@ -17,8 +17,10 @@ export interface Backend {
   req(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   post(path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
   get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
-  /** Advances the clock and runs the periodic sweep, as the timer would. */
+  /** Advances the clock and runs the periodic sweep, as the timer would; then settles. */
   advance(seconds: number): Promise<void>;
+  /** Runs started actions to their end and delivers the notifications that are due, as the timers would. */
+  settle(): Promise<void>;
   restart(): Promise<Backend>;
   close(): Promise<void>;
 }
@@ -56,6 +58,19 @@ export async function startBackend(config: ConfigInput = {}, dataDir?: string, c
     advance: async (seconds) => {
       clock.advance(seconds);
       await manager.engine.sweep();
+      await backend.settle();
+    },
+    settle: async () => {
+      const { runner, relay, engine } = manager.services;
+      for (let i = 0; i < 10; i++) {
+        await runner.settle();
+        await engine.idle();
+        await relay.tick();
+        await relay.settle();
+        if ((await manager.services.store.actions.withStatus(['queued', 'running'])).length === 0) {
+          break;
+        }
+      }
     },
     restart: async () => {
       await manager.close();

@@ -51,7 +51,7 @@ describe('Alertmanager webhook (version 4)', () => {
   it('resolves the incident once every alert it holds is resolved', async () => {
     await b.post('/api/v1/webhooks/alertmanager', alertmanager);
     await b.post('/api/v1/webhooks/alertmanager', resolved(alertmanager, [alertmanager.alerts[0].fingerprint]));
-    expect((await b.get('/api/v1/incidents')).body[0].status).toBe('assessing');
+    expect((await b.get('/api/v1/incidents')).body[0].status).toBe('investigating');
     await b.post('/api/v1/webhooks/alertmanager', resolved(alertmanager));
     const [inc] = (await b.get('/api/v1/incidents')).body;
     expect(inc).toMatchObject({ status: 'resolved', resolved_by: 'auto' });
@@ -80,7 +80,7 @@ describe('Grafana Alerting webhook', () => {
   it('opens an incident typed by the incident_type label and resolves it with the alert', async () => {
     expect((await b.post('/api/v1/webhooks/grafana', grafana)).status).toBe(202);
     let [inc] = (await b.get('/api/v1/incidents')).body;
-    expect(inc).toMatchObject({ incident_type: 'disk_space_low', severity: 'medium', affected_components: ['db-1'], status: 'assessing' });
+    expect(inc).toMatchObject({ incident_type: 'disk_space_low', severity: 'medium', affected_components: ['db-1'], status: 'investigating' });
     await b.post('/api/v1/webhooks/grafana', resolved(grafana));
     [inc] = (await b.get('/api/v1/incidents')).body;
     expect(inc.status).toBe('resolved');

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { HttpError } from '../util/errors';
+import { HttpError, TooManyRequestsError } from '../util/errors';
 
 /** Turns every error into the contract's JSON shape; nothing but a bug is a 500, and a bug is logged. */
 export function errorMiddleware(logger: Logger) {
@@ -31,6 +31,9 @@ export function errorMiddleware(logger: Logger) {
     if (res.headersSent) {
       res.end();
       return;
+    }
+    if (err instanceof TooManyRequestsError) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
     }
     res.status(status).json(body);
   };

@@ -4,6 +4,10 @@ import type { IncidentEngine } from '../engine/engine';
 import type { IncidentService } from '../incidents/incident-service';
 import type { IngestService } from '../ingest/ingest-service';
 import type { Metrics } from '../metrics/metrics';
+import type { NotificationRelay } from '../notification/relay';
+import type { PostmortemService } from '../postmortem/postmortem-service';
+import type { ActionRunner } from '../remediation/action-runner';
+import type { RemediationService } from '../remediation/remediation-service';
 import type { RuleService } from '../rules/rule-service';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
@@ -17,6 +21,10 @@ export interface Services {
   ingest: IngestService;
   incidents: IncidentService;
   rules: RuleService;
+  remediation: RemediationService;
+  postmortems: PostmortemService;
+  runner: ActionRunner;
+  relay: NotificationRelay;
   bus: ChangeBus;
   metrics: Metrics;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { IncidentTypeSchema } from '../schema/enums';
+import { NotificationConfigSchema } from '../notification/config';
+import { RemediationConfigSchema } from '../remediation/config';
 import { DetectionRulePatchSchema } from '../schema/rules';
 
 /**
@@ -54,6 +56,10 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Actions bound to executors, auto-remediation, verification. */
+    remediation: RemediationConfigSchema.prefault({}),
+    /** Receivers, routes, retries. */
+    notification: NotificationConfigSchema.prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

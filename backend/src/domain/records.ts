@@ -1,4 +1,6 @@
 import type { EventSeverity, IncidentStatus, IncidentType, Severity } from '../schema/enums';
+import type { RunStatus, Verification } from '../schema/remediation';
+import type { NotificationKind, NotificationMessage } from '../notification/channel';
 import type { Note, RootCause } from '../schema/incidents';
 
 /** An event as stored in the log: `seq` is its place in the log, times are epoch ms. */
@@ -60,4 +62,44 @@ export interface LifecycleEntry {
   message: string;
   actor: string | null;
   data: Record<string, unknown> | null;
+}
+
+/** One run of a remediation action as the store holds it (times in epoch ms). */
+export interface ActionRunRecord {
+  run_id: string;
+  incident_id: string;
+  action_id: string;
+  idempotency_key: string;
+  trigger: 'auto' | 'manual';
+  dry_run: boolean;
+  status: RunStatus;
+  requested_by: string | null;
+  approved_by: string | null;
+  params: Record<string, string>;
+  plan: Record<string, unknown> | null;
+  detail: string | null;
+  output: string | null;
+  queued_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+  verification: Verification | null;
+  verify_until: number | null;
+}
+
+/** A notification waiting in (or delivered from) the outbox, for one receiver. */
+export interface OutboxRecord {
+  delivery_id: string;
+  incident_id: string;
+  receiver: string;
+  channel_type: string;
+  kind: NotificationKind;
+  message: NotificationMessage;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  next_attempt_at: number | null;
+  sent_at: number | null;
 }

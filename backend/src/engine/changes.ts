@@ -1,4 +1,5 @@
-import type { IncidentRecord, LifecycleEntry } from '../domain/records';
+import type { ActionRunRecord, IncidentRecord, LifecycleEntry, OutboxRecord } from '../domain/records';
+import type { NotificationKind } from '../notification/channel';
 import type { Store } from '../store/store';
 import { CHECKPOINT_KEY } from '../store/store';
 import type { IncidentChange } from './change-bus';
@@ -10,6 +11,11 @@ export class Changes {
   private readonly attachments = new Map<string, number[]>();
   private readonly entries: LifecycleEntry[] = [];
   private readonly floors: Array<{ rule_id: string; group_key: string; floor_seq: number }> = [];
+  private readonly runs = new Map<string, { run: ActionRunRecord; isNew: boolean }>();
+  /** What people must hear about; the notifier turns each into outbox rows before the commit. */
+  readonly notices: Notice[] = [];
+  readonly outbox: OutboxRecord[] = [];
+  private readonly postmortemMarks = new Map<string, 'generated' | 'refreshed'>();
   checkpoint: number | null = null;
 
   create(inc: IncidentRecord): void {
@@ -40,6 +46,25 @@ export class Changes {
     this.floors.push({ rule_id, group_key, floor_seq });
   }
 
+  /** Stores a new run (its intent) or a change to one. */
+  run(run: ActionRunRecord, isNew = false): void {
+    const had = this.runs.get(run.run_id);
+    this.runs.set(run.run_id, { run, isNew: isNew || (had?.isNew ?? false) });
+  }
+
+  notify(inc: IncidentRecord, kind: NotificationKind, details: Record<string, unknown> = {}): void {
+    this.notices.push({ incident: inc, kind, details, at: inc.updated_at });
+  }
+
+  /** The post-mortem was generated (at resolution) or refreshed (at closing) at `at`. */
+  postmortem(incidentId: string, mark: 'generated' | 'refreshed'): void {
+    this.postmortemMarks.set(incidentId, mark);
+  }
+
+  get newRuns(): ActionRunRecord[] {
+    return [...this.runs.values()].filter((r) => r.isNew).map((r) => r.run);
+  }
+
   get empty(): boolean {
     return (
       this.created.size === 0 &&
@@ -47,15 +72,26 @@ export class Changes {
       this.attachments.size === 0 &&
       this.entries.length === 0 &&
       this.floors.length === 0 &&
+      this.runs.size === 0 &&
+      this.outbox.length === 0 &&
+      this.postmortemMarks.size === 0 &&
       this.checkpoint === null
     );
   }
 
-  async commit(store: Store): Promise<void> {
+  async commit(store: Store, now: number): Promise<void> {
     if (this.empty) {
       return;
     }
     await store.transaction(async (tx) => {
+      for (const { run, isNew } of this.runs.values()) {
+        await (isNew ? tx.actions.insert(run) : tx.actions.update(run));
+      }
+      await tx.outbox.insert(this.outbox);
+      for (const [id, mark] of this.postmortemMarks) {
+        const pm = await tx.postmortems.get(id);
+        await tx.postmortems.put({ ...pm, generated_at: mark === 'generated' ? now : (pm.generated_at ?? now), refreshed_at: mark === 'refreshed' ? now : pm.refreshed_at });
+      }
       for (const inc of this.created.values()) {
         await tx.incidents.insert(inc);
       }
@@ -90,4 +126,12 @@ export class Changes {
   get createdIncidents(): IncidentRecord[] {
     return [...this.created.values()];
   }
+}
+
+/** Something people must be told about an incident; routed to receivers when the step commits. */
+export interface Notice {
+  incident: IncidentRecord;
+  kind: NotificationKind;
+  details: Record<string, unknown>;
+  at: number;
 }

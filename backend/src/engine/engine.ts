@@ -6,7 +6,11 @@ import { groupKeyOf } from '../detection/matcher';
 import { SEVERITY_MATRIX } from '../detection/severity-matrix';
 import type { IncidentRecord, StoredEvent } from '../domain/records';
 import type { Metrics } from '../metrics/metrics';
-import { INCIDENT_TYPES, INCIDENT_TYPE_NAMES, isActiveStatus, type IncidentStatus, type IncidentType, type Severity } from '../schema/enums';
+import type { IncidentNotifier } from '../notification/notifier';
+import type { AutoResponder } from '../remediation/auto-responder';
+import { INCIDENT_TYPE_NAMES, isActiveStatus, type IncidentStatus, type IncidentType, type Severity } from '../schema/enums';
+import type { NotificationKind } from '../notification/channel';
+import { IncidentResponseWorkflow } from '../workflow/workflow';
 import type { DetectionRule } from '../schema/rules';
 import type { Store } from '../store/store';
 import { CHECKPOINT_KEY } from '../store/store';
@@ -14,7 +18,7 @@ import type { Clock } from '../util/clock';
 import { SerialQueue } from '../util/serial-queue';
 import type { ChangeBus } from './change-bus';
 import { Changes } from './changes';
-import { alertTitle, blankIncident, distinct, entry, minuteOf, trackAlert } from './incident-records';
+import { alertTitle, alertType, blankIncident, distinct, entry, minuteOf, trackAlert } from './incident-records';
 
 export interface EngineOptions {
   retentionSeconds: number;
@@ -34,11 +38,18 @@ export interface EngineDeps {
   bus: ChangeBus;
   metrics: Metrics;
   logger: Logger;
+  responder: AutoResponder;
+  notifier: IncidentNotifier;
+  /** Called after each durable commit (the relay and the action runner wake up). */
+  afterCommit?: (changes: Changes) => void;
 }
 
 /** What a mutation from the API gets to work with, inside the engine's single writer. */
 export interface MutationContext {
   now: number;
+  changes: Changes;
+  workflow: IncidentResponseWorkflow;
+  notify(kind: NotificationKind, details?: Record<string, unknown>): void;
   entry(entryType: string, message: string, actor: string | null, data?: Record<string, unknown>): void;
   setStatus(status: IncidentStatus, actor: string | null, reason?: string): void;
   resolve(by: string, actor: string | null, notes?: string): void;
@@ -65,6 +76,7 @@ export class IncidentEngine {
   /** Incidents whose events changed in the step being processed; their root cause is recomputed once, before the commit. */
   private readonly rootCauseStale = new Set<string>();
   private lastPrune = -Infinity;
+  readonly workflow: IncidentResponseWorkflow;
   ready = false;
 
   constructor(
@@ -72,6 +84,10 @@ export class IncidentEngine {
     private readonly opts: EngineOptions
   ) {
     this.detector = this.newDetector();
+    this.workflow = new IncidentResponseWorkflow(deps.responder, deps.store, {
+      deactivate: (inc, changes) => this.deactivate(inc, changes),
+      active: (id) => this.active.get(id),
+    });
   }
 
   private newDetector(): IncidentDetector {
@@ -108,6 +124,9 @@ export class IncidentEngine {
       this.correlator.track(inc.incident_id, await store.events.ofIncident(inc.incident_id));
     }
     await this.replay(clock.now());
+    const recovered = new Changes();
+    await this.workflow.recoverRuns(recovered, clock.now(), async (id) => this.active.get(id) ?? (await store.incidents.get(id)));
+    await this.commit(recovered);
     this.stale = false;
     for (;;) {
       const batch = await store.events.after(this.checkpoint, PAGE);
@@ -179,6 +198,9 @@ export class IncidentEngine {
       return;
     }
     this.refreshRootCauses();
+    for (const inc of changes.createdIncidents) {
+      await this.workflow.assessed(inc, changes, now);
+    }
     changes.checkpoint = last;
     await this.commit(changes);
     this.checkpoint = last;
@@ -220,7 +242,7 @@ export class IncidentEngine {
     this.counter += 1;
     const id = `inc_${String(this.counter).padStart(5, '0')}`;
     const fromAlert = rule.from_alert_labels;
-    const type = fromAlert ? this.alertType(e) : rule.incident_type;
+    const type = fromAlert ? alertType(e, this.opts.alertnameTypes) : rule.incident_type;
     const severity: Severity = fromAlert ? (e.severity === 'info' ? 'low' : e.severity) : rule.severity;
     const components = distinct(held.map((h) => h.source));
     const detectedAt = e.received_at;
@@ -251,7 +273,7 @@ export class IncidentEngine {
     const within = `${held.length} events in ${rule.time_window_seconds}s from ${components.join(', ')}`;
     changes.timeline(entry(inc, detectedAt, 'detected', `${rule.name}: ${within} (threshold ${rule.error_threshold})`, null, { rule_id: rule.rule_id, triggering_event_id: e.event_id }));
     inc.root_cause = this.correlator.rootCause(id);
-    this.transition(inc, 'assessing', changes, now, null, `root cause: ${inc.root_cause?.primary_error_type} from ${inc.root_cause?.primary_source}`);
+    this.workflow.transition(inc, 'assessing', changes, now, null, `root cause: ${inc.root_cause?.primary_error_type} from ${inc.root_cause?.primary_source}`);
     this.checkEscalation(inc, changes, now, e, d.stats);
     this.deps.metrics.incidentsCreated.inc({ incident_type: inc.incident_type, severity });
     return inc;
@@ -269,7 +291,7 @@ export class IncidentEngine {
     changes.attach(inc.incident_id, [e.seq]);
     if (inc.status === 'recovering' && e.event_type !== 'alert_resolved') {
       const back = inc.status_before_recovery ?? 'assessing';
-      this.transition(inc, back, changes, now, null, `matching event ${e.event_id} arrived while recovering`);
+      this.workflow.transition(inc, back, changes, now, null, `matching event ${e.event_id} arrived while recovering`);
     }
     this.checkEscalation(inc, changes, now, e);
     changes.touch(inc, now);
@@ -293,44 +315,9 @@ export class IncidentEngine {
       inc.alerts[fingerprint] = true;
       if (Object.values(inc.alerts).every(Boolean)) {
         const origin = String(e.metadata.origin ?? 'sender');
-        this.resolve(inc, 'auto', null, changes, now, `all alerts resolved by ${origin}`);
+        this.workflow.resolve(inc, 'auto', null, changes, now, `all alerts resolved by ${origin}`);
       }
     }
-  }
-
-  private alertType(e: StoredEvent): IncidentType {
-    const label = e.metadata.incident_type;
-    if (typeof label === 'string' && (INCIDENT_TYPES as readonly string[]).includes(label)) {
-      return label as IncidentType;
-    }
-    const alertname = e.metadata.alertname;
-    return (typeof alertname === 'string' && this.opts.alertnameTypes[alertname]) || 'custom';
-  }
-
-  private transition(inc: IncidentRecord, to: IncidentStatus, changes: Changes, now: number, actor: string | null, reason?: string): void {
-    const from = inc.status;
-    if (from === to) {
-      return;
-    }
-    inc.status = to;
-    if (to === 'recovering') {
-      inc.recovering_since = now;
-      inc.status_before_recovery = from;
-    } else if (from === 'recovering') {
-      inc.recovering_since = null;
-      inc.status_before_recovery = null;
-    }
-    changes.timeline(entry(inc, now, 'status_changed', `Status ${from} -> ${to}${reason ? `: ${reason}` : ''}`, actor, { from, to }));
-    changes.touch(inc, now);
-  }
-
-  private resolve(inc: IncidentRecord, by: string, actor: string | null, changes: Changes, now: number, reason: string): void {
-    this.transition(inc, 'resolved', changes, now, actor, reason);
-    inc.resolved_at = now;
-    inc.resolved_by = by;
-    inc.recovering_since = null;
-    inc.status_before_recovery = null;
-    this.deactivate(inc, changes);
   }
 
   /** The incident left the active set: its rule group starts afresh and its events never count again. */
@@ -373,6 +360,7 @@ export class IncidentEngine {
       inc.severity = esc.to;
       changes.timeline(entry(inc, now, 'severity_escalated', `Severity ${from} -> ${esc.to}${esc.description ? `: ${esc.description}` : ''}`, null, { from, to: esc.to, when: esc.when }));
       changes.touch(inc, now);
+      changes.notify(inc, 'severity_changed', { from, to: esc.to, reason: esc.description ?? esc.when });
     }
   }
 
@@ -399,14 +387,15 @@ export class IncidentEngine {
         if (rule && !rule.from_alert_labels && inc.last_event_at !== null) {
           const quiet = (rule.quiet_period_seconds ?? rule.time_window_seconds) * 1000;
           if (inc.status !== 'recovering' && now - inc.last_event_at >= quiet) {
-            this.transition(inc, 'recovering', changes, now, null, `no matching event for ${quiet / 1000}s`);
+            this.workflow.transition(inc, 'recovering', changes, now, null, `no matching event for ${quiet / 1000}s`);
           } else if (inc.status === 'recovering' && rule.auto_resolve && now - (inc.recovering_since ?? now) >= quiet) {
-            this.resolve(inc, 'auto', null, changes, now, `recovery criteria met: no matching event for a further ${quiet / 1000}s`);
+            this.workflow.resolve(inc, 'auto', null, changes, now, `recovery criteria met: no matching event for a further ${quiet / 1000}s`);
             continue;
           }
         }
         this.checkEscalation(inc, changes, now);
       }
+      await this.workflow.verifyDue(changes, now);
       this.detector.prune();
       await this.commit(changes);
       if (now - this.lastPrune >= PRUNE_EVERY_MS) {
@@ -418,7 +407,7 @@ export class IncidentEngine {
   }
 
   /** Applies a change from the API to one incident, inside the single writer. */
-  mutate(incidentId: string, fn: (inc: IncidentRecord, ctx: MutationContext) => void): Promise<IncidentRecord | undefined> {
+  mutate(incidentId: string, fn: (inc: IncidentRecord, ctx: MutationContext) => void | Promise<void>): Promise<IncidentRecord | undefined> {
     return this.queue.run(async () => {
       const inc = this.active.get(incidentId) ?? (await this.deps.store.incidents.get(incidentId));
       if (!inc) {
@@ -429,11 +418,14 @@ export class IncidentEngine {
       const wasActive = isActiveStatus(inc.status);
       const ctx: MutationContext = {
         now,
+        changes,
+        workflow: this.workflow,
+        notify: (kind, details) => changes.notify(inc, kind, details),
         entry: (type, message, actor, data) => changes.timeline(entry(inc, now, type, message, actor, data)),
-        setStatus: (status, actor, reason) => this.transition(inc, status, changes, now, actor, reason),
-        resolve: (by, actor, notes) => this.resolve(inc, by, actor, changes, now, notes ? `resolved: ${notes}` : 'resolved by a person'),
+        setStatus: (status, actor, reason) => this.workflow.transition(inc, status, changes, now, actor, reason),
+        resolve: (by, actor, notes) => this.workflow.resolve(inc, by, actor, changes, now, notes ? `resolved: ${notes}` : 'resolved by a person'),
       };
-      fn(inc, ctx);
+      await fn(inc, ctx);
       if (wasActive && !isActiveStatus(inc.status) && this.active.has(inc.incident_id)) {
         this.deactivate(inc, changes);
       }
@@ -461,7 +453,8 @@ export class IncidentEngine {
       this.correlator.track(inc.incident_id, []);
       changes.create(inc);
       changes.timeline(entry(inc, now, 'detected', `Incident created by ${actor ?? 'a person'}`, actor));
-      this.transition(inc, 'assessing', changes, now, actor, 'created by hand');
+      this.workflow.transition(inc, 'assessing', changes, now, actor, 'created by hand');
+      await this.workflow.assessed(inc, changes, now);
       await this.commit(changes);
       this.deps.metrics.incidentsCreated.inc({ incident_type: inc.incident_type, severity: inc.severity });
       this.refreshGauges();
@@ -470,8 +463,10 @@ export class IncidentEngine {
   }
 
   private async commit(changes: Changes): Promise<void> {
+    const now = this.deps.clock.now();
     try {
-      await changes.commit(this.deps.store);
+      await this.deps.notifier.route(changes, this.deps.store, now);
+      await changes.commit(this.deps.store, now);
     } catch (err) {
       // Memory is now ahead of the store: rebuild from the store before the next step.
       this.stale = true;
@@ -480,6 +475,7 @@ export class IncidentEngine {
     for (const change of changes.published()) {
       this.deps.bus.publish(change);
     }
+    this.deps.afterCommit?.(changes);
   }
 
   private refreshGauges(): void {

@@ -1,4 +1,5 @@
 import type { IncidentRecord, LifecycleEntry, StoredEvent } from '../domain/records';
+import { INCIDENT_TYPES, type IncidentType } from '../schema/enums';
 
 type Required = Pick<
   IncidentRecord,
@@ -53,4 +54,14 @@ export function trackAlert(inc: IncidentRecord, e: StoredEvent): void {
   if (e.event_type === 'alert_firing' && typeof fp === 'string' && !(fp in inc.alerts)) {
     inc.alerts[fp] = false;
   }
+}
+
+/** An alert's incident type: its `incident_type` label, else what its alertname maps to, else custom. */
+export function alertType(e: StoredEvent, alertnameTypes: Record<string, IncidentType>): IncidentType {
+  const label = e.metadata.incident_type;
+  if (typeof label === 'string' && (INCIDENT_TYPES as readonly string[]).includes(label)) {
+    return label as IncidentType;
+  }
+  const alertname = e.metadata.alertname;
+  return (typeof alertname === 'string' && alertnameTypes[alertname]) || 'custom';
 }

@@ -71,7 +71,9 @@ export class IncidentService {
       }
       if (p.severity !== undefined && p.severity !== inc.severity) {
         ctx.entry('severity_changed', `Severity ${inc.severity} -> ${p.severity}`, actor, { from: inc.severity, to: p.severity });
+        const from = inc.severity;
         inc.severity = p.severity;
+        ctx.notify('severity_changed', { from, to: p.severity, reason: `changed by ${actor ?? 'a person'}` });
       }
       if (p.assigned_to !== undefined) {
         this.assignTo(inc, p.assigned_to, actor, ctx);
@@ -92,6 +94,7 @@ export class IncidentService {
       inc.acknowledged_at = ctx.now;
       inc.acknowledged_by = actor ?? 'anonymous';
       ctx.entry('acknowledged', `Acknowledged by ${inc.acknowledged_by}`, actor);
+      ctx.notify('acknowledged', { by: inc.acknowledged_by });
     });
   }
 

@@ -69,6 +69,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly notifications = new Counter({
+    name: 'mahavishnu_notifications_total',
+    help: 'Notification delivery attempts by receiver, channel type, kind and outcome (sent, retry, failed)',
+    labelNames: ['receiver', 'channel_type', 'kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly notificationsPending = new Gauge({
+    name: 'mahavishnu_notifications_pending',
+    help: 'Notifications in the outbox not yet delivered',
+    registers: [this.registry],
+  });
+
+  readonly actionRuns = new Counter({
+    name: 'mahavishnu_action_runs_total',
+    help: 'Remediation action runs by action, trigger and result',
+    labelNames: ['action_id', 'trigger', 'status'] as const,
+    registers: [this.registry],
+  });
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: 'mahavishnu_' });

@@ -4,3 +4,6 @@ export * from './events';
 export * from './incidents';
 export * from './rules';
 export * from './errors';
+export * from './remediation';
+export * from './notifications';
+export * from './postmortem';

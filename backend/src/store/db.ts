@@ -80,7 +80,60 @@ export interface MetaTable {
   value: string;
 }
 
+/** One run of a remediation action; its intent is written before it starts. */
+export interface ActionRunsTable {
+  seq: Generated<number>;
+  run_id: string;
+  incident_id: string;
+  action_id: string;
+  idempotency_key: string;
+  trigger: string;
+  dry_run: number;
+  status: string;
+  requested_by: string | null;
+  approved_by: string | null;
+  params: string;
+  plan: string | null;
+  detail: string | null;
+  output: string | null;
+  queued_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+  verification: string | null;
+  verify_until: number | null;
+}
+
+/** A notification for one receiver, written in the transaction of the change that caused it. */
+export interface OutboxTable {
+  seq: Generated<number>;
+  delivery_id: string;
+  incident_id: string;
+  receiver: string;
+  channel_type: string;
+  kind: string;
+  message: string;
+  status: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  next_attempt_at: number | null;
+  sent_at: number | null;
+}
+
+/** What people added to a post-mortem, and when it was generated and refreshed. */
+export interface PostmortemsTable {
+  incident_id: string;
+  generated_at: number | null;
+  refreshed_at: number | null;
+  edits: string;
+}
+
 export interface DB {
+  action_runs: ActionRunsTable;
+  outbox: OutboxTable;
+  postmortems: PostmortemsTable;
   events: EventsTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;

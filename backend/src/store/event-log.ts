@@ -99,6 +99,36 @@ export class EventLog {
     return rows.map(fromRow);
   }
 
+  /** How many of an incident's events have an event time in [from, to). */
+  async countOfIncident(incidentId: string, from: number, to: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('incident_events')
+      .innerJoin('events', 'events.seq', 'incident_events.event_seq')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('incident_events.incident_id', '=', incidentId)
+      .where('events.ts', '>=', from)
+      .where('events.ts', '<', to)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Events from some sources in a time range (for a post-mortem's peak error rate), bounded. */
+  async fromSources(sources: string[], from: number, to: number, limit: number): Promise<StoredEvent[]> {
+    if (sources.length === 0) {
+      return [];
+    }
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('source', 'in', sources)
+      .where('ts', '>=', from)
+      .where('ts', '<=', to)
+      .orderBy('ts')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
   async count(): Promise<number> {
     const row = await this.db.selectFrom('events').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     return Number(row.n);

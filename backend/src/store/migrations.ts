@@ -99,6 +99,64 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026_11_27_0002_response': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('action_runs')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('run_id', 'text', (c) => c.notNull().unique())
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('action_id', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('dry_run', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('requested_by', 'text')
+        .addColumn('approved_by', 'text')
+        .addColumn('params', 'text', (c) => c.notNull())
+        .addColumn('plan', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('output', 'text')
+        .addColumn('queued_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint')
+        .addColumn('finished_at', 'bigint')
+        .addColumn('duration_ms', 'integer')
+        .addColumn('verification', 'text')
+        .addColumn('verify_until', 'bigint')
+        .execute();
+      await db.schema.createIndex('action_runs_incident').on('action_runs').columns(['incident_id', 'seq']).execute();
+      await db.schema.createIndex('action_runs_action').on('action_runs').columns(['action_id', 'queued_at']).execute();
+      await db.schema.createIndex('action_runs_status').on('action_runs').column('status').execute();
+
+      await db.schema
+        .createTable('outbox')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('delivery_id', 'text', (c) => c.notNull().unique())
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('receiver', 'text', (c) => c.notNull())
+        .addColumn('channel_type', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('last_status', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint')
+        .addColumn('sent_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_incident').on('outbox').columns(['incident_id', 'seq']).execute();
+
+      await db.schema
+        .createTable('postmortems')
+        .addColumn('incident_id', 'text', (c) => c.primaryKey())
+        .addColumn('generated_at', 'bigint')
+        .addColumn('refreshed_at', 'bigint')
+        .addColumn('edits', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

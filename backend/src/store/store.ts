@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from './db';
+import { ActionStore } from './action-store';
 import { EventLog } from './event-log';
 import { IncidentStore } from './incident-store';
 import { MetaStore } from './meta-store';
+import { OutboxStore } from './outbox-store';
+import { PostmortemStore } from './postmortem-store';
 import { migrateToLatest } from './migrations';
 import { RuleStore } from './rule-store';
 
@@ -12,12 +15,18 @@ export class Store {
   readonly incidents: IncidentStore;
   readonly rules: RuleStore;
   readonly meta: MetaStore;
+  readonly actions: ActionStore;
+  readonly outbox: OutboxStore;
+  readonly postmortems: PostmortemStore;
 
   constructor(readonly db: Kysely<DB>) {
     this.events = new EventLog(db);
     this.incidents = new IncidentStore(db);
     this.rules = new RuleStore(db);
     this.meta = new MetaStore(db);
+    this.actions = new ActionStore(db);
+    this.outbox = new OutboxStore(db);
+    this.postmortems = new PostmortemStore(db);
   }
 
   async migrate(): Promise<void> {

@@ -48,6 +48,17 @@ export class ConflictError extends HttpError {
   }
 }
 
+/** A limit that frees up with time (a rate budget): 429 with Retry-After. */
+export class TooManyRequestsError extends HttpError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number
+  ) {
+    super(429, code, message);
+  }
+}
+
 export class PayloadTooLargeError extends HttpError {
   constructor(message: string) {
     super(413, 'payload_too_large', message);

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { toIncidentDto } from '../../incidents/dto';
-import { renderPostmortem } from '../../postmortem/postmortem';
+import { runDto } from '../../remediation/auto-responder';
+import { deliveryDto } from '../../notification/delivery-dto';
+import { DeliverySchema } from '../../schema/notifications';
+import { PostmortemPatchSchema, PostmortemSchema } from '../../schema/postmortem';
+import { ActionRunSchema, ExecuteActionSchema, RemediationActionSchema } from '../../schema/remediation';
 import {
   AcknowledgeSchema,
   AssignSchema,
@@ -14,14 +18,13 @@ import {
   TimelineEntrySchema,
   TimelineQuerySchema,
 } from '../../schema/incidents';
-import { NotFoundError } from '../../util/errors';
 import { route, type RouteDef } from '../route';
 import type { Services } from '../services';
 
 const IncludeQuery = z.object({
   include: z
     .string()
-    .regex(/^(timeline|postmortem|actions)(,(timeline|postmortem|actions))*$/, 'a comma-separated list of timeline, postmortem, actions')
+    .regex(/^(timeline|postmortem|actions|notifications)(,(timeline|postmortem|actions|notifications))*$/, 'a comma-separated list of timeline, postmortem, actions, notifications')
     .optional(),
 });
 
@@ -29,7 +32,6 @@ const PostmortemQuery = z.object({ format: z.enum(['markdown', 'json']).default(
 
 /** The incidents API of the contract. */
 export function incidentRoutes(s: Services): RouteDef[] {
-  const one = async (id: string) => toIncidentDto(await s.incidents.get(id));
   return [
     route({
       method: 'get',
@@ -54,7 +56,7 @@ export function incidentRoutes(s: Services): RouteDef[] {
       method: 'get',
       path: '/api/v1/incidents/:id',
       tag: 'incidents',
-      summary: 'One incident; ?include=timeline,postmortem,actions adds those',
+      summary: 'One incident; ?include=timeline,postmortem,actions,notifications adds those',
       query: IncludeQuery,
       response: IncidentSchema,
       errors: [404],
@@ -66,10 +68,13 @@ export function incidentRoutes(s: Services): RouteDef[] {
           out.timeline = await s.incidents.timeline(params.id, { limit: 100_000 });
         }
         if (include.has('postmortem')) {
-          out.postmortem = renderPostmortem(inc, await s.incidents.timeline(params.id, { limit: 100_000 })).markdown;
+          out.postmortem = (await s.postmortems.get(params.id)).markdown;
         }
         if (include.has('actions')) {
-          out.actions = [];
+          out.actions = await s.remediation.list(params.id);
+        }
+        if (include.has('notifications')) {
+          out.notifications = (await s.store.outbox.ofIncident(params.id)).map(deliveryDto);
         }
         return out;
       },
@@ -138,13 +143,12 @@ export function incidentRoutes(s: Services): RouteDef[] {
       method: 'get',
       path: '/api/v1/incidents/:id/postmortem',
       tag: 'incidents',
-      summary: 'The post-mortem as markdown, or JSON with ?format=json',
+      summary: 'The post-mortem as markdown, or JSON with ?format=json (a draft until the incident is resolved)',
       query: PostmortemQuery,
       produces: 'text/markdown',
       errors: [404],
       handler: async ({ params, query, res }) => {
-        const inc = await s.incidents.get(params.id);
-        const pm = renderPostmortem(inc, await s.incidents.timeline(params.id, { limit: 100_000 }));
+        const pm = await s.postmortems.get(params.id);
         if (query.format === 'json') {
           return pm;
         }
@@ -153,27 +157,47 @@ export function incidentRoutes(s: Services): RouteDef[] {
       },
     }),
     route({
+      method: 'patch',
+      path: '/api/v1/incidents/:id/postmortem',
+      tag: 'incidents',
+      summary: 'Edit the post-mortem: summary, users impacted, follow-ups, lessons; notes are appended',
+      body: PostmortemPatchSchema,
+      response: PostmortemSchema,
+      errors: [404],
+      handler: ({ params, body, actor }) => s.postmortems.patch(params.id, body, actor),
+    }),
+    route({
       method: 'get',
       path: '/api/v1/incidents/:id/actions',
-      tag: 'incidents',
-      summary: 'Recommended and executed remediation actions (remediation arrives with the AutoResponder)',
-      response: z.array(z.record(z.string(), z.unknown())),
+      tag: 'remediation',
+      summary: 'Recommended and executed remediation actions, with risk, approval, state and runs',
+      response: z.array(RemediationActionSchema),
       errors: [404],
-      handler: async ({ params }) => {
-        await one(params.id);
-        return [];
-      },
+      handler: ({ params }) => s.remediation.list(params.id),
     }),
     route({
       method: 'post',
       path: '/api/v1/incidents/:id/actions/:action_id',
-      tag: 'incidents',
-      summary: 'Execute a remediation action',
-      body: z.object({ approved_by: z.string().optional(), dry_run: z.boolean().default(false) }).strict(),
-      errors: [404, 409],
+      tag: 'remediation',
+      summary: 'Run an action (medium risk needs approved_by of a responder, high of a lead); dry_run shows what it would do',
+      body: ExecuteActionSchema,
+      response: ActionRunSchema,
+      errors: [404, 409, 429],
+      handler: async ({ params, body, actor, req }) => {
+        const key = req.get('idempotency-key');
+        return runDto(await s.remediation.execute(params.id, params.action_id, { ...body, idempotency_key: body.idempotency_key ?? key }, actor));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/incidents/:id/notifications',
+      tag: 'notifications',
+      summary: 'Delivery history: every notification about the incident, per receiver, with attempts and errors',
+      response: z.array(DeliverySchema),
+      errors: [404],
       handler: async ({ params }) => {
-        await one(params.id);
-        throw new NotFoundError(`action ${params.action_id} not found for incident ${params.id}: this incident has no remediation actions`);
+        await s.incidents.get(params.id);
+        return (await s.store.outbox.ofIncident(params.id)).map(deliveryDto);
       },
     }),
     route({
