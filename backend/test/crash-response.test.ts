@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { HttpReceiver } from '../src/notification/channels/testing/http-receiver';
-import { spawnBackend, type BackendProcess } from './process';
+import { spawnBackend, until, type BackendProcess } from './process';
 
 /** Real backend processes killed with SIGKILL at the worst moments of the response path. */
 let dir: string;
@@ -32,20 +32,6 @@ function writeConfig(extra: Record<string, unknown> = {}): Record<string, string
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(proc!.url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
-}
-
-async function until<T>(what: string, fn: () => T | Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) {
-      return v as NonNullable<T>;
-    }
-    if (Date.now() - start > ms) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function openIncident(): Promise<string> {

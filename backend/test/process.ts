@@ -53,3 +53,18 @@ export async function spawnBackend(dataDir: string, env: Record<string, string> 
       }),
   };
 }
+
+/** Polls `fn` until it returns something truthy, for tests that watch real processes; fails after `ms`. */
+export async function until<T>(what: string, fn: () => Promise<T> | T, ms = 30_000): Promise<NonNullable<T>> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) {
+      return v as NonNullable<T>;
+    }
+    if (Date.now() - start > ms) {
+      throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
