@@ -4,6 +4,7 @@ import { createApp } from './api/app';
 import type { Services } from './api/services';
 import type { Config } from './config/schema';
 import { ChangeBus } from './engine/change-bus';
+import type { Changes } from './engine/changes';
 import { IncidentEngine } from './engine/engine';
 import { IncidentService } from './incidents/incident-service';
 import { GroupCommitter } from './ingest/group-commit';
@@ -81,8 +82,10 @@ export class IncidentManager {
       intervalMs: config.notification.relay_interval_ms,
     });
     let runner: ActionRunner | undefined;
-    const afterCommit = (changes: { newRuns: Parameters<ActionRunner['start']>[0] }) => {
-      relay.kick();
+    const afterCommit = (changes: Pick<Changes, 'newRuns' | 'outbox'>) => {
+      if (changes.outbox.length > 0) {
+        relay.kick();
+      }
       runner?.start(changes.newRuns.filter((r) => r.trigger === 'auto'));
     };
     const engine = new IncidentEngine(

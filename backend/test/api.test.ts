@@ -217,6 +217,13 @@ describe('stats, stream, metrics, health and the API document', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/events', '/api/v1/incidents/{id}/acknowledge', '/api/v1/rules/{id}/test', '/api/v1/stream', '/api/v1/webhooks/alertmanager']));
     expect(doc.paths['/api/v1/events'].post.requestBody.content['application/json'].schema).toBeDefined();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/incidents/{id}/actions/{action_id}', '/api/v1/incidents/{id}/notifications', '/api/v1/incidents/{id}/postmortem'])
+    );
+    expect(Object.keys(doc.paths['/api/v1/incidents/{id}/postmortem'])).toEqual(['get', 'patch']);
+    // The answers are described by the same schemas that shape them.
+    expect(JSON.stringify(doc.paths['/api/v1/incidents/{id}/actions'].get)).toContain('awaiting_approval');
+    expect(JSON.stringify(doc.paths['/api/v1/incidents/{id}/notifications'].get)).toContain('next_attempt_at');
     expect((await b.get('/api/v1/nope')).status).toBe(404);
   });
 });

@@ -120,6 +120,22 @@ describe('a safe action that helps', () => {
     // Closing refreshes it into the final version.
     await b.post(`/api/v1/incidents/${id}/close`, { by: 'alice' });
     expect((await b.get(`/api/v1/incidents/${id}/postmortem?format=json`)).body).toMatchObject({ status: 'final' });
+
+    // People edit the follow-ups and the summary, and add notes.
+    const edited = await b.req('PATCH', `/api/v1/incidents/${id}/postmortem`, {
+      summary: 'A stale cache entry made checkout fail; clearing it fixed it.',
+      follow_ups: [{ text: 'Alert on cache staleness', owner: 'alice', priority: 'high' }],
+      notes: 'reviewed in the weekly meeting',
+      actor: 'alice',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.summary).toBe('A stale cache entry made checkout fail; clearing it fixed it.');
+    expect(edited.body.follow_ups).toEqual([{ text: 'Alert on cache staleness', owner: 'alice', priority: 'high', done: false }]);
+    expect(edited.body.markdown).toContain('1. [ ] Alert on cache staleness (alice, high)');
+    expect(edited.body.markdown).toContain('reviewed in the weekly meeting');
+    const bad = await b.req('PATCH', `/api/v1/incidents/${id}/postmortem`, { follow_ups: [{ owner: 'bob' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('body.follow_ups[0].text');
   });
 
   it('tells every receiver once, with PagerDuty trigger and resolve sharing the dedup and routing keys', async () => {

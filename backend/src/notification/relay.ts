@@ -13,6 +13,7 @@ export interface RelayOptions {
 }
 
 const BATCH = 500;
+const KICK_DELAY_MS = 5;
 
 /**
  * Delivers the outbox: at least once, recorded as sent only after the receiver said yes. Retries 5xx
@@ -22,7 +23,10 @@ const BATCH = 500;
  */
 export class NotificationRelay {
   private readonly busy = new Map<string, Promise<void>>();
+  /** Bumped each time a receiver's work ends: a scan that read rows before that must not send them. */
+  private readonly generation = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private kickTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
@@ -34,13 +38,26 @@ export class NotificationRelay {
     private readonly opts: RelayOptions
   ) {}
 
-  /** Polls on a timer; `kick` makes it look at once. */
+  /** Polls on a timer; `kick` makes it look almost at once. */
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.opts.intervalMs);
+    this.timer = setInterval(() => {
+      this.run();
+      this.store.outbox.pendingCount().then((n) => this.metrics.notificationsPending.set(n), () => undefined);
+    }, this.opts.intervalMs);
     this.timer.unref();
   }
 
+  /** Something was committed to the outbox: look soon. Kicks in a burst share one scan. */
   kick(): void {
+    if (!this.closed && !this.kickTimer) {
+      this.kickTimer = setTimeout(() => {
+        this.kickTimer = null;
+        this.run();
+      }, KICK_DELAY_MS);
+    }
+  }
+
+  private run(): void {
     if (!this.closed) {
       this.tick().catch((err) => this.logger.error({ err }, 'notification relay failed; it retries on its next tick'));
     }
@@ -48,21 +65,24 @@ export class NotificationRelay {
 
   /** One pass: starts work for every idle receiver with something due; resolves when that work is done. */
   async tick(): Promise<void> {
+    const seen = new Map(this.generation);
     const rows = await this.store.outbox.due(this.clock.now(), BATCH);
     const byReceiver = new Map<string, OutboxRecord[]>();
     for (const r of rows) {
-      if (!this.busy.has(r.receiver)) {
+      if (!this.busy.has(r.receiver) && this.generation.get(r.receiver) === seen.get(r.receiver)) {
         byReceiver.set(r.receiver, [...(byReceiver.get(r.receiver) ?? []), r]);
       }
     }
     const started: Array<Promise<void>> = [];
     for (const [receiver, list] of byReceiver) {
-      const work = this.deliverAll(receiver, list).finally(() => this.busy.delete(receiver));
+      const work = this.deliverAll(receiver, list).finally(() => {
+        this.generation.set(receiver, (this.generation.get(receiver) ?? 0) + 1);
+        this.busy.delete(receiver);
+      });
       this.busy.set(receiver, work);
       started.push(work);
     }
     await Promise.all(started);
-    this.metrics.notificationsPending.set(await this.store.outbox.pendingCount());
   }
 
   /** Waits for deliveries in flight (used at shutdown and by tests). */
@@ -74,6 +94,9 @@ export class NotificationRelay {
     this.closed = true;
     if (this.timer) {
       clearInterval(this.timer);
+    }
+    if (this.kickTimer) {
+      clearTimeout(this.kickTimer);
     }
   }
 
@@ -91,11 +114,6 @@ export class NotificationRelay {
 
   /** One attempt; true when the row is done with (sent or finally failed). */
   private async deliver(row: OutboxRecord): Promise<boolean> {
-    // A scan that read the row before another pass delivered it must not send it again.
-    const current = await this.store.outbox.get(row.delivery_id);
-    if (!current || current.status !== 'pending' || current.attempts !== row.attempts) {
-      return current?.status !== 'pending';
-    }
     const channel = this.channels.get(row.receiver);
     const result: DeliveryResult = channel
       ? await channel.send(row.message).catch((err: unknown) => ({ outcome: 'retry' as const, reason: `channel error: ${(err as Error).name}` }))
