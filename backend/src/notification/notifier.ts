@@ -21,7 +21,9 @@ export class IncidentNotifier {
   async route(changes: Changes, store: Store, now: number): Promise<void> {
     const created = new Set(changes.notices.filter((n) => n.kind === 'incident_created').map((n) => n.incident.incident_id));
     const before = new Map<string, string[]>();
-    for (const n of changes.notices) {
+    // An incident opened and resolved in one step is announced before its resolution is.
+    const ordered = [...changes.notices.filter((n) => n.kind === 'incident_created'), ...changes.notices.filter((n) => n.kind !== 'incident_created')];
+    for (const n of ordered) {
       const id = n.incident.incident_id;
       // A new incident's message already carries its final severity.
       if (n.kind === 'severity_changed' && created.has(id)) {
