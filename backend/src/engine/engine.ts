@@ -389,8 +389,9 @@ export class IncidentEngine {
           if (inc.status !== 'recovering' && now - inc.last_event_at >= quiet) {
             this.workflow.transition(inc, 'recovering', changes, now, null, `no matching event for ${quiet / 1000}s`);
           } else if (inc.status === 'recovering' && rule.auto_resolve && now - (inc.recovering_since ?? now) >= quiet) {
-            this.workflow.resolve(inc, 'auto', null, changes, now, `recovery criteria met: no matching event for a further ${quiet / 1000}s`);
-            continue;
+            if (await this.workflow.recovered(inc, quiet, changes, now)) {
+              continue;
+            }
           }
         }
         this.checkEscalation(inc, changes, now);

@@ -3,6 +3,7 @@ import type { Changes } from '../engine/changes';
 import { entry } from '../engine/incident-records';
 import type { AutoResponder, Recommendation } from '../remediation/auto-responder';
 import { isActiveStatus, type IncidentStatus } from '../schema/enums';
+import { isErrorEvent } from '../postmortem/peak-error-rate';
 import type { Store } from '../store/store';
 import { INVESTIGATION_CHECKLIST } from './checklists';
 
@@ -14,6 +15,10 @@ export interface WorkflowHost {
 }
 
 const HOUR = 3600_000;
+/** The spec's recovery exit criterion: an error rate under 1% while recovering. */
+const EXIT_ERROR_RATE = 0.01;
+/** Most events read to measure it. */
+const EXIT_SCAN_LIMIT = 100_000;
 
 /**
  * The spec's IncidentResponseWorkflow: detected -> assessing -> containing -> investigating ->
@@ -21,6 +26,9 @@ const HOUR = 3600_000;
  * inside its single writer, and every transition is a timeline entry with who and when.
  */
 export class IncidentResponseWorkflow {
+  /** Incidents whose recovery was held back by their error rate (told once per incident). */
+  private readonly held = new Set<string>();
+
   constructor(
     private readonly responder: AutoResponder,
     private readonly store: Store,
@@ -39,6 +47,7 @@ export class IncidentResponseWorkflow {
     } else if (from === 'recovering') {
       inc.recovering_since = null;
       inc.status_before_recovery = null;
+      this.held.delete(inc.incident_id);
     }
     if (to === 'resolved') {
       changes.postmortem(inc.incident_id, 'generated');
@@ -57,6 +66,30 @@ export class IncidentResponseWorkflow {
     inc.status_before_recovery = null;
     changes.notify(inc, 'resolved', { resolved_by: by, reason });
     this.host.deactivate(inc, changes);
+  }
+
+  /**
+   * Stage 5's exit criteria, measured on the event stream: no matching event for a further quiet
+   * period, and fewer than 1% errors among everything the affected components sent in that period.
+   * Resolves the incident when they hold; otherwise says once why it stays in recovery.
+   */
+  async recovered(inc: IncidentRecord, quietMs: number, changes: Changes, now: number): Promise<boolean> {
+    const since = now - quietMs;
+    const events = await this.store.events.fromSources(inc.affected_components, since, now, EXIT_SCAN_LIMIT);
+    const errors = events.filter(isErrorEvent).length;
+    const rate = events.length ? errors / events.length : 0;
+    const measured = `${(rate * 100).toFixed(1)}% errors in ${events.length} events from ${inc.affected_components.join(', ') || 'its components'}`;
+    if (rate < EXIT_ERROR_RATE) {
+      this.held.delete(inc.incident_id);
+      this.resolve(inc, 'auto', null, changes, now, `recovery criteria met: no matching event for a further ${quietMs / 1000}s, ${measured}`);
+      return true;
+    }
+    if (!this.held.has(inc.incident_id)) {
+      this.held.add(inc.incident_id);
+      changes.timeline(entry(inc, now, 'recovery_held', `still recovering: ${measured} (the exit criterion is under 1%)`, null, { error_rate: rate, events: events.length }));
+      changes.touch(inc, now);
+    }
+    return false;
   }
 
   /** Stage 1 is done (the root cause is known): tell people, then contain. */
