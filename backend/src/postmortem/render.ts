@@ -40,14 +40,8 @@ const STATE_LABELS: Record<ActionState, string> = {
   did_not_help: 'Did not help',
 };
 
-const RUN_LABELS: Record<ActionRun['status'], string> = {
-  queued: 'Queued',
-  running: 'Running',
-  succeeded: 'Success',
-  failed: 'Failed',
-  unknown: 'Unknown',
-  dry_run: 'Dry run',
-};
+/** Run statuses are action states too, labelled alike. */
+const RUN_LABELS: Record<ActionRun['status'], string> = STATE_LABELS;
 
 /** Seconds as a reader wants them: `42s`, `12m 5s`, `3h 10m`. */
 export function humanDuration(seconds: number): string {
