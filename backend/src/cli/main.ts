@@ -1,17 +1,31 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load';
+import { buildCommand, EXIT } from './command-table';
+import { INCIDENT_COMMANDS } from './commands/incidents';
+import { RULE_COMMANDS } from './commands/rules';
+import { TESTING_COMMANDS } from './commands/testing';
+import { Output } from './output';
 import { startCommand } from './start';
 import { statusCommand } from './status';
 
-/** Exit codes scripts can rely on. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+export { EXIT } from './command-table';
 
-/** `mahavishnu incidents ...`: builds the command tree and runs it; resolves with the exit code. */
+/** `mahavishnu incidents ...`: builds the command tree from the command tables and runs it; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  const out = new Output(process.stdout, process.stderr);
   const program = new Command('mahavishnu').description('Mahavishnu incident response').exitOverride();
   const incidents = program.command('incidents').description('detect, correlate and respond to incidents');
   incidents.addCommand(startCommand());
   incidents.addCommand(statusCommand());
+  for (const spec of [...INCIDENT_COMMANDS, ...RULE_COMMANDS, ...TESTING_COMMANDS]) {
+    incidents.addCommand(buildCommand(spec, out));
+  }
+  // Subcommands inherit exitOverride, so a usage error anywhere ends as exit code 2.
+  const override = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? EXIT.ok);

@@ -1,0 +1,47 @@
+import { ev, startBackend, type Backend } from './harness';
+import { readCsv, readTable, runCli } from './cli';
+
+let b: Backend;
+beforeAll(async () => {
+  b = await startBackend();
+});
+afterAll(async () => {
+  await b.close();
+});
+
+async function openIncident(source: string): Promise<string> {
+  const events = Array.from({ length: 5 }, (_, i) => ev('service_unavailable', source, -10 + i));
+  expect((await b.post('/api/v1/events', events)).status).toBe(202);
+  return (await b.get(`/api/v1/incidents?component=${source}`)).body[0].incident_id;
+}
+
+describe('mahavishnu incidents list and get', () => {
+  it('prints a box table, JSON and CSV that agree with the server', async () => {
+    const id = await openIncident('checkout');
+    const table = await runCli(['list'], { url: b.url });
+    expect(table.code).toBe(0);
+    const { head, rows } = readTable(table.stdout);
+    expect(head).toEqual(['Incident ID', 'Title', 'Severity', 'Status', 'Detected']);
+    expect(rows[0].slice(0, 4)).toEqual([id, expect.stringMatching(/^Service Down - /), 'CRITICAL', 'investigating']);
+    expect(rows[0][4]).toMatch(/^\d+[smhd] ago$/);
+
+    const json = JSON.parse((await runCli(['list', '--format', 'json', '--severity', 'critical'], { url: b.url })).stdout);
+    expect(json[0]).toMatchObject({ incident_id: id, severity: 'critical', status: 'investigating' });
+    const csv = readCsv((await runCli(['list', '--format', 'csv'], { url: b.url })).stdout.trim());
+    expect(csv[0]).toEqual(['Incident ID', 'Title', 'Severity', 'Status', 'Detected']);
+    expect(csv[1][0]).toBe(id);
+
+    const full = JSON.parse((await runCli(['get', id, '--full'], { url: b.url })).stdout);
+    expect(full).toMatchObject({ incident_id: id, timeline: expect.any(Array), postmortem: expect.stringContaining(`# Incident Post-Mortem: ${id}`), actions: expect.any(Array) });
+  });
+
+  it('exits 1 with the server\'s reason, 2 on a usage mistake, 3 when the backend is not there', async () => {
+    const missing = await runCli(['get', 'inc_99999'], { url: b.url });
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toMatch(/incident inc_99999 not found \(HTTP 404 not_found\)/);
+    expect((await runCli(['list', '--severity', 'huge'], { url: b.url })).code).toBe(2);
+    const down = await runCli(['list'], { url: 'http://127.0.0.1:9' });
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/backend not reachable at http:\/\/127\.0\.0\.1:9 .*mahavishnu incidents start/);
+  });
+});
