@@ -1,5 +1,5 @@
 import { ev, startBackend, type Backend } from './harness';
-import { readCsv, readTable, runCli } from './cli';
+import { readCsv, readTable, runCli, startCli } from './cli';
 
 let b: Backend;
 beforeAll(async () => {
@@ -43,5 +43,58 @@ describe('mahavishnu incidents list and get', () => {
     const down = await runCli(['list'], { url: 'http://127.0.0.1:9' });
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/backend not reachable at http:\/\/127\.0\.0\.1:9 .*mahavishnu incidents start/);
+  });
+});
+
+/** A new incident, created by hand (events would join an active incident of the same rule). */
+async function createIncident(component: string): Promise<string> {
+  const res = await b.post('/api/v1/incidents', { incident_type: 'service_down', severity: 'critical', title: `Service Down - ${component}`, components: [component] });
+  return res.body.incident_id;
+}
+
+describe('mahavishnu incidents watch', () => {
+  jest.setTimeout(20_000);
+  it('prints an incident created while it runs, and stops cleanly on Ctrl-C', async () => {
+    const watch = startCli(['watch'], { url: b.url });
+    await watch.waitFor('stderr', /watching http:\/\/127\.0\.0\.1:\d+/);
+    const id = await createIncident('payments');
+    const out = await watch.waitFor('stdout', new RegExp(`incident_created ${id} CRITICAL`));
+    expect(out).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^ ]+ incident_created ${id} CRITICAL \\w+ Service Down - `, 'm'));
+    expect((await watch.stop()).code).toBe(0);
+  });
+
+  it('watches one incident and skips others', async () => {
+    const id = await createIncident('search');
+    const watch = startCli(['watch', id], { url: b.url });
+    await watch.waitFor('stderr', new RegExp(`for ${id}`));
+    await createIncident('mail');
+    await b.post(`/api/v1/incidents/${id}/acknowledge`, { by: 'bob' });
+    await watch.waitFor('stdout', new RegExp(`incident_updated ${id}`));
+    const run = await watch.stop();
+    expect(run.stdout.trim().split('\n').every((l) => l.includes(id))).toBe(true);
+  });
+});
+
+describe('mahavishnu incidents dashboard, start and status', () => {
+  jest.setTimeout(30_000);
+
+  it('serves the backend on the port asked for, says it is ready, and stops on Ctrl-C', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'mahavishnu-cli-'));
+    try {
+      const server = startCli(['dashboard', '--port', '0', '--data-dir', dir]);
+      const printed = await server.waitFor('stdout', /Incident dashboard: (http:\/\/127\.0\.0\.1:\d+)\//);
+      const url = /Incident dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(printed)![1];
+      const status = await runCli(['status'], { url });
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(new RegExp(`^${url.replace(/[.:/]/g, '\\$&')}: ready \\{"status":"ready"`));
+      expect((await server.stop()).code).toBe(0);
+      expect((await runCli(['status'], { url })).code).toBe(3);
+      expect((await runCli(['start', '--port', '70000'])).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -82,3 +82,38 @@ export function readCsv(text: string): string[][] {
   }
   return rows;
 }
+
+/** A CLI process that keeps running (e.g. `watch`): wait for what it prints, then stop it. */
+export interface LiveCli {
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, ms?: number): Promise<string>;
+  stop(): Promise<CliRun>;
+}
+
+export function startCli(args: string[], opts: { url?: string; env?: Record<string, string> } = {}): LiveCli {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: '1', ...opts.env };
+  if (opts.url) {
+    env.MAHAVISHNU_URL = opts.url;
+  }
+  const child = spawn(process.execPath, [BIN, 'incidents', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const seen = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (seen.stdout += d));
+  child.stderr.on('data', (d) => (seen.stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    async waitFor(stream, pattern, ms = 10_000) {
+      const start = Date.now();
+      while (!pattern.test(seen[stream])) {
+        if (Date.now() - start > ms) {
+          throw new Error(`no ${pattern} on ${stream} within ${ms} ms; it printed:\n${seen.stdout}\n${seen.stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return seen[stream];
+    },
+    async stop() {
+      child.kill('SIGINT');
+      const code = await exited;
+      return { code, ...seen };
+    },
+  };
+}

@@ -69,7 +69,8 @@ export function buildCommand(spec: CommandSpec, out: Output): Command {
   cmd.action(async (...params: unknown[]) => {
     const command = params[params.length - 1] as Command;
     const opts = command.opts();
-    const args = command.processedArgs.flat().map(String);
+    // A missing optional argument comes as '' (falsy), so positions stay put.
+    const args = command.processedArgs.flat().map((a) => (a === undefined ? '' : String(a)));
     const client = new MahavishnuClient({ url: opts.url, apiKey: process.env.MAHAVISHNU_API_KEY || undefined, actor: process.env.MAHAVISHNU_USER || undefined });
     const ctx: CliContext = { client, out, format: (opts.format ?? 'table') as Format, now: () => Date.now() };
     process.exitCode = await runSafely(() => spec.run!(ctx, args, opts), out);

@@ -3,10 +3,11 @@ import { ConfigError } from '../config/load';
 import { buildCommand, EXIT } from './command-table';
 import { INCIDENT_COMMANDS } from './commands/incidents';
 import { RULE_COMMANDS } from './commands/rules';
+import { STATUS_COMMAND } from './commands/status';
 import { TESTING_COMMANDS } from './commands/testing';
+import { WATCH_COMMAND } from './commands/watch';
 import { Output } from './output';
-import { startCommand } from './start';
-import { statusCommand } from './status';
+import { dashboardCommand, startCommand } from './start';
 
 export { EXIT } from './command-table';
 
@@ -16,8 +17,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('mahavishnu').description('Mahavishnu incident response').exitOverride();
   const incidents = program.command('incidents').description('detect, correlate and respond to incidents');
   incidents.addCommand(startCommand());
-  incidents.addCommand(statusCommand());
-  for (const spec of [...INCIDENT_COMMANDS, ...RULE_COMMANDS, ...TESTING_COMMANDS]) {
+  incidents.addCommand(dashboardCommand());
+  for (const spec of [STATUS_COMMAND, ...INCIDENT_COMMANDS, WATCH_COMMAND, ...RULE_COMMANDS, ...TESTING_COMMANDS]) {
     incidents.addCommand(buildCommand(spec, out));
   }
   // Subcommands inherit exitOverride, so a usage error anywhere ends as exit code 2.
