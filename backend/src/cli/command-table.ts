@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError, MahavishnuClient, UnreachableError } from '../client/client';
 import { FORMATS, Output, type Format } from './output';
@@ -71,7 +72,7 @@ export function buildCommand(spec: CommandSpec, out: Output): Command {
     const opts = command.opts();
     // A missing optional argument comes as '' (falsy), so positions stay put.
     const args = command.processedArgs.flat().map((a) => (a === undefined ? '' : String(a)));
-    const client = new MahavishnuClient({ url: opts.url, apiKey: process.env.MAHAVISHNU_API_KEY || undefined, actor: process.env.MAHAVISHNU_USER || undefined });
+    const client = new MahavishnuClient({ url: opts.url, apiKey: process.env.MAHAVISHNU_API_KEY || undefined, actor: actor() });
     const ctx: CliContext = { client, out, format: (opts.format ?? 'table') as Format, now: () => Date.now() };
     process.exitCode = await runSafely(() => spec.run!(ctx, args, opts), out);
   });
@@ -114,4 +115,16 @@ export function list(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Who is acting: MAHAVISHNU_USER, else the login name (acknowledgements and approvals name a person). */
+function actor(): string | undefined {
+  if (process.env.MAHAVISHNU_USER) {
+    return process.env.MAHAVISHNU_USER;
+  }
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
 }
