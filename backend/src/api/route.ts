@@ -63,10 +63,16 @@ export function parseQuery<T>(schema: z.ZodType<T> | undefined, query: unknown):
 export function actorOf(req: Request, body: unknown): string | null {
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
-    const named = b.actor ?? b.by ?? b.approved_by;
+    const named = b.actor ?? b.by;
     if (typeof named === 'string' && named) {
       return named;
     }
   }
-  return req.get('X-Grafana-User') || null;
+  // The person asking comes before the approver they name.
+  const user = req.get('X-Grafana-User');
+  if (user) {
+    return user;
+  }
+  const approver = body && typeof body === 'object' ? (body as Record<string, unknown>).approved_by : undefined;
+  return typeof approver === 'string' && approver ? approver : null;
 }

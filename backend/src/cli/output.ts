@@ -43,7 +43,7 @@ export class Output {
   }
 
   /** Records in a format: a box table, a JSON array of objects keyed by header, or CSV with a header row. */
-  records<T>(rows: T[], columns: Column<T>[], format: Format): void {
+  records<T>(rows: T[], columns: Array<Column<T>>, format: Format): void {
     if (format === 'json') {
       this.json(rows.map((r) => Object.fromEntries(columns.map((c) => [key(c.header), c.value(r) ?? null]))));
     } else if (format === 'csv') {
@@ -58,9 +58,13 @@ export class Output {
 
   /** A box table as the spec's examples draw them. */
   table(head: string[], rows: string[][]): void {
-    const t = new Table({ head, style: { head: this.color ? ['bold'] : [], border: [] } });
+    // No rule between data rows, as in the spec's examples.
+    const t = new Table({ head, style: { head: this.color ? ['bold'] : [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
     t.push(...rows);
-    this.line(t.toString());
+    const lines = t.toString().split('\n');
+    // A rule under the header only: the top border with its corners turned into joints.
+    const rule = lines[0].replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
+    this.line([lines[0], lines[1], rule, ...lines.slice(2)].join('\n'));
   }
 
   /** A severity as the spec shows it (upper case), coloured on a terminal. */

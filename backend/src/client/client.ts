@@ -1,11 +1,9 @@
 import type { IngestResult, IncidentEventDto, IncidentEventInput } from '../schema/events';
-import type { Incident, Stats, TimelineEntry } from '../schema/incidents';
+import type { Incident, IncidentCreateSchema, IncidentPatchSchema, Stats, TimelineEntry } from '../schema/incidents';
 import type { Delivery } from '../schema/notifications';
 import type { Postmortem, PostmortemPatch } from '../schema/postmortem';
-import type { ActionRun, RemediationAction } from '../schema/remediation';
-import type { DetectionRule, DetectionRuleCreate, DetectionRulePatch, RuleTestResult } from '../schema/rules';
-import type { IncidentCreateSchema, IncidentPatchSchema } from '../schema/incidents';
-import type { ExecuteActionSchema } from '../schema/remediation';
+import type { ActionRun, ExecuteActionSchema, RemediationAction } from '../schema/remediation';
+import type { DetectionRule, DetectionRuleCreateSchema, DetectionRulePatchSchema, RuleTestResult } from '../schema/rules';
 import type { z } from 'zod';
 import { ApiError, UnreachableError } from './errors';
 
@@ -143,11 +141,11 @@ export class MahavishnuClient {
     return this.json('GET', `/api/v1/rules/${enc(id)}`);
   }
 
-  createRule(body: DetectionRuleCreate): Promise<DetectionRule> {
+  createRule(body: z.input<typeof DetectionRuleCreateSchema>): Promise<DetectionRule> {
     return this.json('POST', '/api/v1/rules', body);
   }
 
-  updateRule(id: string, body: DetectionRulePatch): Promise<DetectionRule> {
+  updateRule(id: string, body: z.input<typeof DetectionRulePatchSchema>): Promise<DetectionRule> {
     return this.json('PATCH', `/api/v1/rules/${enc(id)}`, body);
   }
 

@@ -2,7 +2,7 @@ import type { Incident } from '../../schema/incidents';
 import { relativeTime, type Column, type Output } from '../output';
 
 /** The columns of an incident listing, as the spec's `list` example shows them. */
-export function incidentColumns(out: Output, now: number): Column<Incident>[] {
+export function incidentColumns(out: Output, now: number): Array<Column<Incident>> {
   return [
     { header: 'Incident ID', value: (i) => i.incident_id },
     { header: 'Title', value: (i) => i.title },
