@@ -14,6 +14,11 @@ export interface Column<T> {
 }
 
 type Color = Parameters<typeof styleText>[0];
+
+/** Output decides about colour from its own stream, so styleText must not second-guess it. */
+function paint(color: Color, text: string): string {
+  return (styleText as (c: Color, t: string, o: { validateStream: boolean }) => string)(color, text, { validateStream: false });
+}
 const SEVERITY_COLORS: Record<string, Color> = { critical: 'red', high: 'yellow', medium: 'cyan', low: 'gray' };
 
 /** Where a command writes: stdout for results, stderr for messages; colour only on a terminal. */
@@ -71,11 +76,11 @@ export class Output {
   severity(s: string): string {
     const text = s.toUpperCase();
     const color = SEVERITY_COLORS[s.toLowerCase()];
-    return this.color && color ? styleText(color, text) : text;
+    return this.color && color ? paint(color, text) : text;
   }
 
   bold(text: string): string {
-    return this.color ? styleText('bold', text) : text;
+    return this.color ? paint('bold', text) : text;
   }
 }
 
