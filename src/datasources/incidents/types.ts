@@ -1,0 +1,101 @@
+import type { DataSourceJsonData } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
+
+/*
+ * The wire values below mirror backend/src/schema/enums.ts and backend/src/datasource/schema.ts, the
+ * source of truth. They are listed here because the plugin's tsconfig (rootDir `src/`) cannot import
+ * the backend's types, and a nested plugin must not bundle the backend's zod schemas.
+ */
+
+/** The query types of the backend's `POST /api/v1/query`: each answers its own frames. */
+export const QUERY_TYPES = [
+  'incidents',
+  'stats',
+  'timeseries',
+  'events',
+  'timeline',
+  'rules',
+  'components',
+  'annotations',
+  'variables',
+] as const;
+export type QueryType = (typeof QUERY_TYPES)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+
+export const INCIDENT_STATUSES = [
+  'detected',
+  'assessing',
+  'containing',
+  'investigating',
+  'remediating',
+  'recovering',
+  'resolved',
+  'closed',
+] as const;
+
+export const INCIDENT_TYPES = [
+  'error_burst',
+  'service_down',
+  'quality_drop',
+  'workflow_failure_spike',
+  'memory_exhaustion',
+  'performance_degradation',
+  'disk_space_low',
+  'database_connection_fail',
+  'api_rate_limit',
+  'cache_failure',
+  'network_partition',
+  'deadlock_detected',
+  'resource_leak',
+  'security_breach',
+  'data_corruption',
+  'custom',
+] as const;
+
+export const METRICS = ['count', 'mttd', 'mttr'] as const;
+
+/** What a dashboard variable can list. */
+export const VARIABLES = ['components', 'rules', 'severities'] as const;
+export type VariableName = (typeof VARIABLES)[number];
+
+/**
+ * A query of a panel, an annotation or a variable. The filters are strings so that they can hold
+ * dashboard variables (`$component`); only the filters of the query's type are sent.
+ */
+export interface IncidentsQuery extends DataQuery {
+  queryType: QueryType;
+  status?: string;
+  severity?: string;
+  type?: string;
+  component?: string;
+  limit?: number;
+  metric?: string;
+  /** The bucket width of a time series as Grafana writes intervals (`5m`); unset: the range / 50. */
+  interval?: string;
+  source?: string;
+  event_type?: string;
+  incident_id?: string;
+  variable?: VariableName;
+}
+
+/** The filters a query can carry: every key of the query model that is neither Grafana's nor the type. */
+export type FilterName = Exclude<keyof IncidentsQuery, keyof DataQuery>;
+
+export const DEFAULT_QUERY: Partial<IncidentsQuery> = { queryType: 'incidents', status: 'active' };
+
+/**
+ * A template variable's query: the stored object of a provisioned dashboard
+ * (`{queryType: 'variables', variable: 'components'}`) or the text of the legacy variable editor.
+ */
+export type IncidentsVariableQuery = string | Pick<IncidentsQuery, 'variable'>;
+
+/** The datasource's settings; the backend URL is read by the `api` proxy route of plugin.json. */
+export interface IncidentsOptions extends DataSourceJsonData {
+  url?: string;
+}
+
+/** Kept encrypted by Grafana and only injected by the proxy route; the browser sees `secureJsonFields.apiKey`. */
+export interface IncidentsSecureJsonData {
+  apiKey?: string;
+}
