@@ -1,6 +1,9 @@
 import { ev, startBackend, type Backend } from './harness';
 import { readCsv, readTable, runCli, startCli } from './cli';
 
+// Real servers and processes: generous under a loaded CI machine, though each test takes about a second.
+jest.setTimeout(30_000);
+
 let b: Backend;
 beforeAll(async () => {
   b = await startBackend();
@@ -53,7 +56,6 @@ async function createIncident(component: string): Promise<string> {
 }
 
 describe('mahavishnu incidents watch', () => {
-  jest.setTimeout(20_000);
   it('prints an incident created while it runs, and stops cleanly on Ctrl-C', async () => {
     const watch = startCli(['watch'], { url: b.url });
     await watch.waitFor('stderr', /watching http:\/\/127\.0\.0\.1:\d+/);
@@ -76,7 +78,6 @@ describe('mahavishnu incidents watch', () => {
 });
 
 describe('mahavishnu incidents dashboard, start and status', () => {
-  jest.setTimeout(30_000);
 
   it('serves the backend on the port asked for, says it is ready, and stops on Ctrl-C', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');

@@ -6,6 +6,7 @@ import { HttpReceiver } from '../src/notification/channels/testing/http-receiver
 import { spawnBackend, until, type BackendProcess } from './process';
 
 /** Real backend processes killed with SIGKILL at the worst moments of the response path. */
+jest.setTimeout(30_000);
 let dir: string;
 let proc: BackendProcess | undefined;
 let hook: HttpReceiver;

@@ -4,6 +4,9 @@ import { HttpReceiver, type Reply } from '../src/notification/channels/testing/h
 import type { ConfigInput } from '../src/config/schema';
 import { startBackend, type Backend } from './harness';
 
+// Real servers and processes: generous under a loaded CI machine, though each test takes about a second.
+jest.setTimeout(20_000);
+
 const alertmanager = JSON.parse(readFileSync(join(__dirname, '../src/ingest/webhooks/fixtures/alertmanager-webhook-v4.json'), 'utf8'));
 
 let b: Backend;

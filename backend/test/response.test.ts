@@ -8,6 +8,9 @@ import { verifyWebhookSignature } from '../src/notification/channels/webhook/sig
 import type { ConfigInput } from '../src/config/schema';
 import { ev, startBackend, type Backend } from './harness';
 
+// Real servers and processes: generous under a loaded CI machine, though each test takes about a second.
+jest.setTimeout(20_000);
+
 const RECORD_ARGV = join(__dirname, 'fixtures/record-argv.js');
 const SECRET = 'a-webhook-secret-of-some-length';
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefabcdef';
