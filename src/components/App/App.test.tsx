@@ -3,8 +3,13 @@ import { MemoryRouter } from 'react-router-dom';
 import { AppRootProps, PluginType } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import { testIds } from 'components/testIds';
+import { ClientProvider } from '../../api/context';
+import { FakeClient, makeIncident } from '../../api/fakeClient';
+import { fakeBrowserApisDuringTests } from '../../api/testing';
 import { ROUTES } from '../../constants';
 import App from './App';
+
+fakeBrowserApisDuringTests();
 
 describe('Components/App', () => {
   let props: AppRootProps;
@@ -12,7 +17,13 @@ describe('Components/App', () => {
   // Pages are lazy loaded. Loading them (and @grafana/ui) the first time takes longer than a `findBy*` query
   // waits, so load them once up front; the tests then only wait for React to render the lazy page.
   beforeAll(
-    () => Promise.all([import('../../pages/Overview'), import('../../pages/Incidents'), import('../../pages/Rules')]),
+    () =>
+      Promise.all([
+        import('../../pages/Overview'),
+        import('../../pages/Incidents'),
+        import('../../pages/Incident'),
+        import('../../pages/Rules'),
+      ]),
     30_000
   );
 
@@ -36,9 +47,11 @@ describe('Components/App', () => {
 
   const renderAt = (path: string) =>
     render(
-      <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <App {...props} />
-      </MemoryRouter>
+      <ClientProvider client={new FakeClient({ incidents: [makeIncident({ incident_id: 'inc_00042' })] })}>
+        <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+          <App {...props} />
+        </MemoryRouter>
+      </ClientProvider>
     );
 
   test('renders the overview by default, with links to incidents and rules', async () => {
@@ -46,7 +59,7 @@ describe('Components/App', () => {
 
     expect(await screen.findByTestId(testIds.overview.container)).toBeInTheDocument();
     expect(screen.getByText(/turns alerts from grafana and alertmanager into incidents/i)).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /view incidents/i })).toHaveAttribute(
+    expect(await screen.findByRole('link', { name: /view incidents/i })).toHaveAttribute(
       'href',
       '/a/mahavishnu-incidents-app/incidents'
     );
@@ -68,6 +81,12 @@ describe('Components/App', () => {
     expect(await screen.findByTestId(testIds.incidents.container)).toHaveTextContent(
       /incidents come from the mahavishnu backend/i
     );
+  });
+
+  test('renders the page of one incident', async () => {
+    renderAt(`/${ROUTES.Incidents}/inc_00042`);
+
+    expect(await screen.findByTestId(testIds.incident.summary)).toHaveTextContent('inc_00042');
   });
 
   test('renders the rules page', async () => {

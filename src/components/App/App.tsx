@@ -4,6 +4,7 @@ import { AppRootProps } from '@grafana/data';
 import { ROUTES } from '../../constants';
 const Overview = React.lazy(() => import('../../pages/Overview'));
 const Incidents = React.lazy(() => import('../../pages/Incidents'));
+const Incident = React.lazy(() => import('../../pages/Incident'));
 const Rules = React.lazy(() => import('../../pages/Rules'));
 
 function App(props: AppRootProps) {
@@ -11,6 +12,7 @@ function App(props: AppRootProps) {
     <Routes>
       <Route path={ROUTES.Overview} element={<Overview />} />
       <Route path={ROUTES.Incidents} element={<Incidents />} />
+      <Route path={ROUTES.Incident} element={<Incident />} />
       <Route path={ROUTES.Rules} element={<Rules />} />
 
       {/* Default page */}
