@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { demoConfig } from '../src/demo/config';
 import { startDemoService, type DemoService } from '../src/demo/demo-service';
 import { runLoad } from '../src/demo/load-generator';
-import { HttpReceiver, closedPort } from '../src/notification/channels/testing/http-receiver';
+import { HttpReceiver } from '../src/notification/channels/testing/http-receiver';
 import { spawnBackend, until, type BackendProcess } from './process';
 
 /**
@@ -38,7 +38,9 @@ async function incidentOf(type: string): Promise<any> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mahavishnu-demo-test-'));
   hook = await HttpReceiver.start();
-  const demoUrl = `http://127.0.0.1:${await closedPort()}`;
+  // The service starts first (the backend's config names its URL) and learns the backend's URL after.
+  svc = await startDemoService({ port: 0, backendUrl: 'http://127.0.0.1:9', flushMs: 100, leakThresholdMb: 5 });
+  const demoUrl = svc.url;
   const cfg = demoConfig({ demoUrl, dataDir: dir, verifySeconds: 2 }) as any;
   cfg.detection.rules = {
     error_burst: { time_window_seconds: 30, check_interval_seconds: 1, quiet_period_seconds: 3 },
@@ -49,13 +51,13 @@ beforeAll(async () => {
   const file = join(dir, 'config.yaml');
   writeFileSync(file, stringify(cfg));
   proc = await spawnBackend(dir, { MAHAVISHNU_CONFIG: file });
-  svc = await startDemoService({ port: Number(new URL(demoUrl).port), backendUrl: proc.url, flushMs: 100, leakThresholdMb: 5 });
+  svc.reportTo(proc.url);
   load = runLoad({ url: svc.url, rps: 20, durationMs: 120_000, signal: stopLoad.signal });
 }, 30_000);
 
 afterAll(async () => {
   stopLoad.abort();
-  await load.catch(() => undefined);
+  await load?.catch(() => undefined);
   await svc?.close();
   await proc?.kill('SIGTERM');
   await hook.close();

@@ -48,6 +48,8 @@ export interface DemoService {
   url: string;
   port: number;
   state(): DemoState;
+  /** Reports to this backend from now on (when the backend starts after the service, whose URL it needs). */
+  reportTo(backendUrl: string): void;
   close(): Promise<void>;
 }
 
@@ -243,6 +245,7 @@ export async function startDemoService(opts: DemoServiceOptions): Promise<DemoSe
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
     port,
     state,
+    reportTo: (backendUrl) => reporter.retarget(backendUrl),
     close: () =>
       (closed ??= (async () => {
         for (const p of pending) {

@@ -39,7 +39,7 @@ export interface ReporterStats {
  * events (bounded) for the next flush; the event ids make a resent batch harmless. Never throws.
  */
 export class EventReporter {
-  private readonly url: string;
+  private url: string;
   private readonly maxQueue: number;
   private readonly maxBatch: number;
   private readonly timeoutMs: number;
@@ -52,11 +52,16 @@ export class EventReporter {
   private lastError: string | null = null;
 
   constructor(private readonly opts: ReporterOptions) {
-    this.url = `${opts.backendUrl.replace(/\/+$/, '')}/api/v1/events`;
+    this.url = eventsUrl(opts.backendUrl);
     this.maxQueue = opts.maxQueue ?? 10_000;
     this.maxBatch = opts.maxBatch ?? 1000;
     this.timeoutMs = opts.timeoutMs ?? 5_000;
   }
+  /** Reports to another backend from now on (events still queued go there too). */
+  retarget(backendUrl: string): void {
+    this.url = eventsUrl(backendUrl);
+  }
+
 
   start(): void {
     if (this.timer) return;
@@ -135,4 +140,8 @@ function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = (err as { cause?: unknown }).cause;
   return cause instanceof Error ? `${err.message} (${cause.message})` : err.message;
+}
+
+function eventsUrl(backendUrl: string): string {
+  return `${backendUrl.replace(/\/+$/, '')}/api/v1/events`;
 }
