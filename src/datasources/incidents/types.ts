@@ -1,10 +1,15 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
+import {
+  INCIDENT_STATUSES,
+  INCIDENT_TYPES,
+  SEVERITIES as WIRE_SEVERITIES,
+  type Severity,
+} from '../../../backend/src/schema/vocabulary';
 
 /*
- * The wire values below mirror backend/src/schema/enums.ts and backend/src/datasource/schema.ts, the
- * source of truth. They are listed here because the plugin's tsconfig (rootDir `src/`) cannot import
- * the backend's types, and a nested plugin must not bundle the backend's zod schemas.
+ * The enum values come from the backend's zod-free vocabulary; the query types below mirror
+ * backend/src/datasource/schema.ts, whose zod schemas a nested plugin must not bundle.
  */
 
 /** The query types of the backend's `POST /api/v1/query`: each answers its own frames. */
@@ -21,37 +26,12 @@ export const QUERY_TYPES = [
 ] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+/** Severities worst first, as lists show them. */
+export const SEVERITIES = [...WIRE_SEVERITIES].reverse() as Severity[];
 
-export const INCIDENT_STATUSES = [
-  'detected',
-  'assessing',
-  'containing',
-  'investigating',
-  'remediating',
-  'recovering',
-  'resolved',
-  'closed',
-] as const;
+export { INCIDENT_STATUSES };
 
-export const INCIDENT_TYPES = [
-  'error_burst',
-  'service_down',
-  'quality_drop',
-  'workflow_failure_spike',
-  'memory_exhaustion',
-  'performance_degradation',
-  'disk_space_low',
-  'database_connection_fail',
-  'api_rate_limit',
-  'cache_failure',
-  'network_partition',
-  'deadlock_detected',
-  'resource_leak',
-  'security_breach',
-  'data_corruption',
-  'custom',
-] as const;
+export { INCIDENT_TYPES };
 
 export const METRICS = ['count', 'mttd', 'mttr'] as const;
 

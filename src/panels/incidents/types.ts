@@ -1,23 +1,20 @@
+import {
+  INCIDENT_STATUSES,
+  SEVERITIES as WIRE_SEVERITIES,
+  type IncidentStatus,
+  type Severity,
+} from '../../../backend/src/schema/vocabulary';
 /*
- * The wire shapes the panel reads. The source of truth is the backend's schema
- * (backend/src/schema/incidents.ts, remediation.ts, enums.ts); the plugin's tsconfig (rootDir `src/`)
- * cannot import it yet, so only the fields the panel uses are written here.
+ * The wire shapes the panel reads: the enums come from the backend's zod-free vocabulary; the record
+ * shapes below are the fields the panel uses of backend/src/schema/incidents.ts and remediation.ts.
  */
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/** Severities worst first, as lists show them. */
+export const SEVERITIES = [...WIRE_SEVERITIES].reverse() as Severity[];
+export type { Severity };
 
-export const INCIDENT_STATUSES = [
-  'detected',
-  'assessing',
-  'containing',
-  'investigating',
-  'remediating',
-  'recovering',
-  'resolved',
-  'closed',
-] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export { INCIDENT_STATUSES };
+export type { IncidentStatus };
 
 /** What the panel shows of an incident (`Incident` of `GET /api/v1/incidents`). */
 export interface Incident {
