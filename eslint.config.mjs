@@ -44,9 +44,10 @@ export default defineConfig([
   },
   ...baseConfig,
   {
-    // The backend has its own tsconfig (backend/tsconfig.json): lint its TypeScript with the parser only,
-    // without type-aware rules (the `parserOptions.project` of .config applies to src/** alone).
-    files: ['backend/**/*.ts'],
+    // The backend has its own tsconfig (backend/tsconfig.json): lint its TypeScript, and the browser tests that
+    // drive it, with the parser only, without type-aware rules (the `parserOptions.project` of .config applies
+    // to src/** alone).
+    files: ['backend/**/*.ts', 'tests/**/*.ts'],
     languageOptions: {
       parser: typescriptParser,
       parserOptions: {

@@ -44,5 +44,13 @@ module.exports = {
       // @marcbachmann/cel-js is ESM-only, so it is compiled like our own code
       transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js)/)'],
     },
+    {
+      // The pages in Debian's Chromium, against the real backend serving the built pages.
+      displayName: 'browser',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': backendSwcTransform },
+    },
   ],
 };

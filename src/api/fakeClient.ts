@@ -10,6 +10,7 @@ import { ApiError, type IncidentDetail, type IncidentFilter, type IncidentsApi }
  */
 
 const T0 = '2026-11-26T10:00:00.000Z';
+const ACTOR = 'admin';
 
 /** An incident as the API returns it, with `overrides`. */
 export function makeIncident(overrides: Partial<Incident> = {}): Incident {
@@ -59,6 +60,32 @@ export function makeAction(overrides: Partial<RemediationAction> = {}): Remediat
   };
 }
 
+/** A finished run of an action, with `overrides`. */
+export function makeRun(overrides: Partial<ActionRun> = {}): ActionRun {
+  return {
+    run_id: 'run_1',
+    incident_id: 'inc_00001',
+    action_id: 'restart_service',
+    idempotency_key: 'key_1',
+    trigger: 'manual',
+    dry_run: false,
+    status: 'succeeded',
+    requested_by: ACTOR,
+    approved_by: null,
+    params: {},
+    plan: null,
+    detail: 'HTTP 200',
+    output: null,
+    queued_at: T0,
+    started_at: T0,
+    finished_at: T0,
+    duration_ms: 12,
+    verification: null,
+    verify_until: null,
+    ...overrides,
+  };
+}
+
 /** A detection rule, with `overrides`. */
 export function makeRule(overrides: Partial<DetectionRule> = {}): DetectionRule {
   return {
@@ -103,8 +130,6 @@ export function makeStats(overrides: Partial<Stats> = {}): Stats {
 }
 
 const WHO = { none: 'nobody', responder: 'an on-call responder', lead: 'a team lead' } as const;
-const ACTOR = 'admin';
-
 interface FakeData {
   incidents?: Incident[];
   actions?: Record<string, RemediationAction[]>;
@@ -223,27 +248,18 @@ export class FakeClient implements IncidentsApi {
         `${actionId} is ${action.risk} risk: it needs the approval of ${WHO[action.approval]}; pass approved_by`
       );
     }
-    const run: ActionRun = {
-      run_id: `run_${action.runs.length + 1}`,
+    const n = action.runs.length + 1;
+    const run = makeRun({
+      run_id: `run_${n}`,
       incident_id: id,
       action_id: actionId,
-      idempotency_key: `key_${action.runs.length + 1}`,
-      trigger: 'manual',
+      idempotency_key: `key_${n}`,
       dry_run: Boolean(body.dry_run),
       status: body.dry_run ? 'dry_run' : 'succeeded',
-      requested_by: ACTOR,
       approved_by: body.approved_by ?? null,
       params: body.params ?? {},
-      plan: null,
       detail: body.dry_run ? 'would POST http://service/restart' : 'HTTP 200',
-      output: null,
-      queued_at: T0,
-      started_at: T0,
-      finished_at: T0,
-      duration_ms: 12,
-      verification: null,
-      verify_until: null,
-    };
+    });
     this.actions[id] = (this.actions[id] ?? []).map((a) =>
       a.action_id === actionId ? { ...a, state: run.status, runs: [...a.runs, run] } : a
     );

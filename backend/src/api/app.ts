@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { Logger } from 'pino';
+import { dashboardPages } from '../dashboard/pages';
 import { errorMiddleware } from './errors';
 import { buildOpenApi } from './openapi';
 import { actorOf, parseBody, parseQuery, type RouteDef } from './route';
@@ -39,6 +40,7 @@ export function createApp(s: Services, logger: Logger): express.Express {
       }
     });
   }
+  app.use(dashboardPages());
   app.use((req: Request, _res: Response, next: NextFunction) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(logger));
   return app;

@@ -54,7 +54,8 @@ export class MahavishnuClient {
 
   constructor(private readonly opts: ClientOptions) {
     this.base = opts.url.replace(/\/+$/, '');
-    this.doFetch = opts.fetch ?? fetch;
+    // A browser's fetch must be called on the window, not as a method of this client.
+    this.doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   }
 
   get url(): string {

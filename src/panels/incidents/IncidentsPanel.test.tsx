@@ -1,6 +1,7 @@
 import React from 'react';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { dateTime, type PanelProps } from '@grafana/data';
+import { makeAction, makeIncident, makeRun } from '../../api/fakeClient';
 import * as api from './api';
 import { IncidentsPanel } from './IncidentsPanel';
 import { DEFAULT_OPTIONS } from './options';
@@ -11,15 +12,12 @@ const mocked = jest.mocked(api);
 
 /** Incidents as `GET /api/v1/incidents?status=active` answers them (the contract's example, trimmed), newest first. */
 function incident(p: Partial<Incident> & Pick<Incident, 'incident_id' | 'severity' | 'title'>): Incident {
-  return {
-    incident_type: 'error_burst',
+  return makeIncident({
     status: 'assessing',
     detected_at: '2026-11-26T10:30:00Z',
-    acknowledged_at: null,
     affected_components: ['api', 'worker'],
-    assigned_to: null,
     ...p,
-  };
+  });
 }
 
 const ACTIVE: Incident[] = [
@@ -44,7 +42,7 @@ const ACTIVE: Incident[] = [
 ];
 
 const ACTIONS: RemediationAction[] = [
-  {
+  makeAction({
     action_id: 'clear_cache',
     title: 'Clear cache',
     description: '',
@@ -52,8 +50,8 @@ const ACTIONS: RemediationAction[] = [
     approval: 'none',
     executor: 'http',
     state: 'recommended',
-  },
-  {
+  }),
+  makeAction({
     action_id: 'restart_service',
     title: 'Restart service',
     description: '',
@@ -61,7 +59,7 @@ const ACTIONS: RemediationAction[] = [
     approval: 'responder',
     executor: 'command',
     state: 'awaiting_approval',
-  },
+  }),
 ];
 
 const T0 = Date.parse('2026-11-26T11:00:00Z');
@@ -178,12 +176,7 @@ describe('IncidentsPanel, wide', () => {
 
   it("runs one of the incident's actions, asking who approved it where its risk needs that", async () => {
     mocked.actions.mockResolvedValue(ACTIONS);
-    mocked.runAction.mockResolvedValue({
-      run_id: 'run_1',
-      action_id: 'restart_service',
-      status: 'succeeded',
-      detail: null,
-    });
+    mocked.runAction.mockResolvedValue(makeRun({ action_id: 'restart_service', detail: null }));
     renderPanel();
 
     fireEvent.click(await within(await findRow('Service Down')).findByRole('button', { name: 'Run action' }));

@@ -4,9 +4,11 @@ import {
   type IncidentStatus,
   type Severity,
 } from '../../../backend/src/schema/vocabulary';
+import type { Incident } from '../../../backend/src/schema/incidents';
+import type { ActionRun, Approval, ExecuteAction, RemediationAction } from '../../../backend/src/schema/remediation';
 /*
- * The wire shapes the panel reads: the enums come from the backend's zod-free vocabulary; the record
- * shapes below are the fields the panel uses of backend/src/schema/incidents.ts and remediation.ts.
+ * The wire shapes the panel reads: the enums come from the backend's zod-free vocabulary and the
+ * record types from its zod schemas (`import type` only: nothing of zod reaches the panel's bundle).
  */
 
 /** Severities worst first, as lists show them. */
@@ -16,47 +18,10 @@ export type { Severity };
 export { INCIDENT_STATUSES };
 export type { IncidentStatus };
 
-/** What the panel shows of an incident (`Incident` of `GET /api/v1/incidents`). */
-export interface Incident {
-  incident_id: string;
-  incident_type: string;
-  severity: Severity;
-  status: IncidentStatus;
-  title: string;
-  /** ISO 8601. */
-  detected_at: string;
-  acknowledged_at: string | null;
-  affected_components: string[];
-  assigned_to: string | null;
-}
+export type { ActionRun, Approval, Incident, RemediationAction };
 
-/** Who must approve a run: nobody, an on-call responder or a team lead. */
-export type Approval = 'none' | 'responder' | 'lead';
-
-/** A remediation action recommended for an incident (`GET /api/v1/incidents/{id}/actions`). */
-export interface RemediationAction {
-  action_id: string;
-  title: string;
-  description: string;
-  risk: 'low' | 'medium' | 'high';
-  approval: Approval;
-  executor: 'http' | 'command' | 'manual';
-  state: string;
-}
-
-/** One run of an action, as `POST /api/v1/incidents/{id}/actions/{action_id}` answers it. */
-export interface ActionRun {
-  run_id: string;
-  action_id: string;
-  status: string;
-  detail: string | null;
-}
-
-/** The body of a run: who approved it, where its risk needs an approval. */
-export interface RunActionBody {
-  approved_by?: string;
-  dry_run?: boolean;
-}
+/** The body of a run: who approved it, where its risk needs an approval, and whether it is a dry run. */
+export type RunActionBody = Pick<Partial<ExecuteAction>, 'approved_by' | 'dry_run'>;
 
 /** The filters of `GET /api/v1/incidents` that the panel sets. */
 export interface IncidentFilters {
