@@ -19,8 +19,13 @@ import { PostmortemService } from './postmortem/postmortem-service';
 import { ActionRunner } from './remediation/action-runner';
 import { AutoResponder } from './remediation/auto-responder';
 import { RemediationService } from './remediation/remediation-service';
-import { undiciHttpClient, type HttpClient } from './util/http-client';
+import { OutboundGuard } from './security/outbound';
+import { createHttpClient, type HttpClient } from './util/http-client';
 import { RuleService } from './rules/rule-service';
+import { AuditLog } from './security/audit';
+import { KeyRing } from './security/keys';
+import { assertListenable, grafanaWebhookVerifier } from './security/setup';
+import { SourceRateLimiter } from './security/rate-limit';
 import { openSqlite } from './store/db';
 import { Store } from './store/store';
 import { systemClock, type Clock } from './util/clock';
@@ -31,6 +36,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Run the periodic sweep and the notification relay on timers (tests drive `engine.sweep()` and `relay.tick()` themselves). */
   sweepTimer?: boolean;
+  /** Where keys and webhook secrets named in the configuration are read (default: process.env). */
+  env?: NodeJS.ProcessEnv;
   /** The way out to the network (tests may wrap it to watch). */
   http?: HttpClient;
 }
@@ -59,7 +66,9 @@ export class IncidentManager {
 
   private constructor(
     readonly services: Services,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    /** Releases the outbound connections the manager's own HTTP client keeps open. */
+    private readonly closeHttp: () => Promise<void>
   ) {}
 
   static async build(opts: BuildOptions): Promise<IncidentManager> {
@@ -70,8 +79,11 @@ export class IncidentManager {
     await store.migrate();
     const metrics = new Metrics();
     const bus = new ChangeBus();
-    const http = opts.http ?? undiciHttpClient;
-    const channels = buildChannels(config.notification, { http, logger, clock });
+    // Every connection out (receivers, http actions, the SMTP relay) is checked against the allowlist at connect time.
+    const outbound = new OutboundGuard({ allowlist: config.security.outbound.allowlist });
+    const ownHttp = createHttpClient({ outbound });
+    const http = opts.http ?? ownHttp;
+    const channels = buildChannels(config.notification, { http, outbound, logger, clock });
     const notifier = new IncidentNotifier(channels, config.notification.routes, config.server.public_url);
     const responder = new AutoResponder(config.remediation, { http });
     const retry = config.notification.retry;
@@ -104,18 +116,49 @@ export class IncidentManager {
       maxRows: config.ingest.max_commit_rows,
       onError: (err) => logger.error({ err }, 'engine step failed; it resumes from its checkpoint'),
     });
-    const ingest = new IngestService(committer, clock, metrics, config.ingest.max_batch);
+    const rateLimit = config.security.rate_limit;
+    const limiter = new SourceRateLimiter(clock, rateLimit.events_per_second_per_source, rateLimit.burst_per_source);
+    const ingest = new IngestService(committer, clock, metrics, config.ingest.max_batch, limiter);
+    const keys = new KeyRing(store, clock, config.security.auth.keys, opts.env ?? process.env);
+    await keys.load();
+    const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock) };
+    const audit = new AuditLog(store, clock, logger);
     const rules = new RuleService(store, engine, clock, {
       retentionSeconds: config.detection.events_retention_seconds,
       maxEvents: config.detection.max_events,
     });
     const incidents = new IncidentService(store, engine, clock);
     runner = new ActionRunner(store, engine, responder, clock, metrics, logger);
-    const remediation = new RemediationService(store, incidents, engine, responder, runner, clock);
+    const remediation = new RemediationService(
+      store,
+      incidents,
+      engine,
+      responder,
+      runner,
+      clock,
+      config.remediation.approval_ttl_seconds
+    );
     const postmortems = new PostmortemService(store, incidents, remediation, clock);
     const manager = new IncidentManager(
-      { config, clock, store, engine, ingest, incidents, rules, remediation, postmortems, runner, relay, bus, metrics },
-      logger
+      {
+        config,
+        clock,
+        store,
+        engine,
+        ingest,
+        incidents,
+        rules,
+        remediation,
+        postmortems,
+        runner,
+        relay,
+        bus,
+        metrics,
+        security,
+        audit,
+      },
+      logger,
+      () => ownHttp.close()
     );
     await engine.start(await rules.load(config.detection.rules));
     await runner.resumeQueued();
@@ -141,6 +184,7 @@ export class IncidentManager {
 
   /** Serves the API; port 0 picks a free one. Resolves with the address it listens on. */
   listen(port: number, host: string): Promise<{ port: number; host: string }> {
+    assertListenable(host, this.services.security.keys.enforced);
     const app = createApp(this.services, this.logger);
     return new Promise((resolve, reject) => {
       const server = app.listen(port, host, (err?: Error) => {
@@ -166,6 +210,7 @@ export class IncidentManager {
     await this.services.runner.settle();
     this.services.relay.close();
     await this.services.relay.settle();
+    await this.closeHttp();
     if (this.server) {
       const server = this.server;
       server.closeIdleConnections();

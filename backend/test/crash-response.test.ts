@@ -18,6 +18,8 @@ function writeConfig(extra: Record<string, unknown> = {}): Record<string, string
     file,
     stringify({
       notification: { channels: { oncall: { type: 'webhook', url: hook.url('/hook'), timeout_seconds: 30 } }, relay_interval_ms: 50 },
+      // The receiver listens on loopback, which the operator names.
+      security: { outbound: { allowlist: ['127.0.0.1'] } },
       remediation: {
         actions: {
           restart_service: { executor: { kind: 'command', argv: [process.execPath, join(__dirname, 'fixtures/slow-restart.js'), marker], timeout_seconds: 120 } },

@@ -24,7 +24,9 @@ async function setup(names: string[], extra: ConfigInput = {}): Promise<Record<s
     out[name] = r;
     channels[name] = { type: 'webhook', url: r.url(`/hook/${name}/secret-token-${name}`), timeout_seconds: 1 };
   }
-  b = await startBackend({ ...extra, notification: { channels: channels as any, routes: [{ receivers: names }] } });
+  // The receivers listen on loopback, which the operator names.
+  const security = { outbound: { allowlist: ['127.0.0.1'] } };
+  b = await startBackend({ security, ...extra, notification: { channels: channels as any, routes: [{ receivers: names }] } });
   // Each receiver notes when (on the test's clock) an attempt arrived, then answers what the test says.
   for (const r of Object.values(out)) {
     r.reply = (req) => {

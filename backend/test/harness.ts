@@ -27,10 +27,10 @@ export interface Backend {
 
 export const T0 = Date.parse('2026-11-26T10:00:00Z');
 
-export async function startBackend(config: ConfigInput = {}, dataDir?: string, clock = new ManualClock(T0)): Promise<Backend> {
+export async function startBackend(config: ConfigInput = {}, dataDir?: string, clock = new ManualClock(T0), env: NodeJS.ProcessEnv = {}): Promise<Backend> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'mahavishnu-test-'));
   const cfg = parseConfig({ ...config, store: { ...(config.store ?? {}), data_dir: dir } });
-  const manager = await IncidentManager.build({ config: cfg, logger: pino({ level: 'silent' }), clock, sweepTimer: false });
+  const manager = await IncidentManager.build({ config: cfg, logger: pino({ level: 'silent' }), clock, sweepTimer: false, env });
   const { port } = await manager.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const req: Backend['req'] = async (method, path, body, headers = {}) => {
@@ -75,7 +75,7 @@ export async function startBackend(config: ConfigInput = {}, dataDir?: string, c
     restart: async () => {
       await manager.close();
       closed = true;
-      return startBackend(config, dir, clock);
+      return startBackend(config, dir, clock, env);
     },
     close: async () => {
       if (!closed) {

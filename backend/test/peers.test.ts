@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alertmanagerBinary, startAlertmanager } from './peers/alertmanager';
@@ -9,7 +10,8 @@ import { spawnBackend, until, type BackendProcess } from './process';
 // Real Prometheus and Alertmanager (Debian's `prometheus` and `prometheus-alertmanager`) on loopback:
 // Prometheus evaluates an alert rule on a metric that a test service exposes, Alertmanager groups
 // the alert and posts its webhook to the backend, and Prometheus scrapes the backend's /metrics.
-// A missing binary fails these tests with the install hint; nothing is skipped.
+// A missing binary fails these tests with the install hint; nothing is skipped. The backend requires
+// keys, as it does beyond loopback: Alertmanager sends its `source` key, the test reads with a viewer's.
 
 jest.setTimeout(60_000);
 
@@ -31,8 +33,11 @@ let backend: BackendProcess | undefined;
 let alertmanager: Peer | undefined;
 let prometheus: Peer | undefined;
 
+const KEYS = { alertmanager: 'alertmanager-key-0123456789abcdef', reader: 'reader-key-0123456789abcdef' };
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 async function api<T = any>(path: string): Promise<T> {
-  const res = await fetch(backend!.url + path);
+  const res = await fetch(backend!.url + path, { headers: { authorization: `Bearer ${KEYS.reader}` } });
   if (res.status !== 200) {
     throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   }
@@ -51,8 +56,26 @@ beforeAll(async () => {
   alertmanagerBinary();
   dataDir = mkdtempSync(join(tmpdir(), 'mahavishnu-peers-'));
   service = await startMetricService('checkout_error_ratio', 'Share of checkout requests that failed', { service: 'checkout' });
-  backend = await spawnBackend(dataDir);
-  alertmanager = await startAlertmanager({ webhookUrl: `${backend.url}/api/v1/webhooks/alertmanager`, groupBy: ['alertname', 'service'] });
+  const config = join(dataDir, 'config.yaml');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      security: {
+        auth: {
+          keys: [
+            { name: 'alertmanager', role: 'source', sha256: sha256(KEYS.alertmanager) },
+            { name: 'reader', role: 'viewer', sha256: sha256(KEYS.reader) },
+          ],
+        },
+      },
+    })
+  );
+  backend = await spawnBackend(join(dataDir, 'data'), { MAHAVISHNU_CONFIG: config });
+  alertmanager = await startAlertmanager({
+    webhookUrl: `${backend.url}/api/v1/webhooks/alertmanager`,
+    groupBy: ['alertname', 'service'],
+    bearerKey: KEYS.alertmanager,
+  });
   prometheus = await startPrometheus({
     scrape: { checkout: service.target, mahavishnu: new URL(backend.url).host },
     rules: [RULE],
@@ -75,7 +98,10 @@ afterAll(async () => {
 describe('real Prometheus and Alertmanager', () => {
   let incidentId: string;
 
-  it('opens an incident when Prometheus fires an alert and Alertmanager posts it', async () => {
+  it('opens an incident when Prometheus fires an alert and Alertmanager posts it with its key', async () => {
+    // Without the key the backend takes nothing.
+    const anonymous = await fetch(`${backend!.url}/api/v1/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(anonymous.status).toBe(401);
     service!.set(0.2);
     const inc = await until('an incident from the alert', async () => (await api<any[]>('/api/v1/incidents')).find((i) => i.rule_id === 'external_alert'));
     incidentId = inc.incident_id;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { parseConfig } from '../src/config/load';
 
 const root = path.resolve(__dirname, '../..');
 const read = (p: string) => fs.readFileSync(path.join(root, p), 'utf8');
@@ -90,5 +91,30 @@ describe('provisioning', () => {
         }
       }
     }
+  });
+
+  it("gives the compose backend the keys Grafana and Alertmanager send, each with its role", () => {
+    const compose = parse(read('docker-compose.yaml'));
+    const backend = compose.services.backend;
+    const config = parseConfig(parse(read('docker/backend/config.yaml')));
+    const roles = Object.fromEntries(config.security.auth.keys.map((k) => [k.key_env, k.role]));
+    expect(roles).toEqual({
+      MAHAVISHNU_READ_KEY: 'viewer',
+      MAHAVISHNU_RESPOND_KEY: 'responder',
+      MAHAVISHNU_ADMIN_KEY: 'admin',
+      MAHAVISHNU_ALERTMANAGER_KEY: 'source',
+    });
+    expect(backend.environment.MAHAVISHNU_CONFIG).toBe('/etc/mahavishnu/config.yaml');
+    for (const env of Object.keys(roles)) {
+      expect(backend.environment[env]).toContain(`\${${env}:?`);
+    }
+    // Grafana holds the same three keys its proxy routes inject.
+    const secure = apps.apps[0].secureJsonData;
+    expect([secure.readKey, secure.respondKey, secure.adminKey]).toEqual(['${MAHAVISHNU_READ_KEY}', '${MAHAVISHNU_RESPOND_KEY}', '${MAHAVISHNU_ADMIN_KEY}']);
+    const alertmanager = parse(read('docker/alertmanager/alertmanager.yml'));
+    const file = alertmanager.receivers[0].webhook_configs[0].http_config.authorization.credentials_file;
+    expect(file).toBe('/run/secrets/mahavishnu-alertmanager-key');
+    expect(compose.secrets['mahavishnu-alertmanager-key']).toEqual({ environment: 'MAHAVISHNU_ALERTMANAGER_KEY' });
+    expect(compose.services.alertmanager.secrets).toEqual(['mahavishnu-alertmanager-key']);
   });
 });

@@ -42,6 +42,8 @@ function config(): ConfigInput {
         'ops-mail': { type: 'email', smtp: { host: '127.0.0.1', port: smtp.port }, from: 'incidents@example.com', to: ['sre@example.com'] },
       },
     },
+    // Every receiver and the service listen on loopback, which the operator names.
+    security: { outbound: { allowlist: ['127.0.0.1'] } },
   };
 }
 

@@ -18,6 +18,7 @@ export type IncidentsApi = Pick<
   | 'close'
   | 'timeline'
   | 'runAction'
+  | 'approveAction'
   | 'stats'
   | 'listRules'
   | 'createRule'

@@ -2,6 +2,7 @@ import type { IncidentEventDto } from '../../backend/src/schema/events';
 import type { Incident, Stats, TimelineEntry } from '../../backend/src/schema/incidents';
 import type { ActionRun, RemediationAction } from '../../backend/src/schema/remediation';
 import type { DetectionRule, RuleTestResult } from '../../backend/src/schema/rules';
+import type { ActionApproval } from '../../backend/src/schema/security';
 import { ApiError, type IncidentDetail, type IncidentFilter, type IncidentsApi } from './client';
 
 /*
@@ -150,6 +151,8 @@ export class FakeClient implements IncidentsApi {
   events: IncidentEventDto[];
   statistics: Stats;
   private readonly failures = new Map<keyof IncidentsApi, Error>();
+  /** `incident/action` pairs approved and not yet run. */
+  private readonly approved = new Set<string>();
 
   constructor(data: FakeData = {}) {
     this.incidents = data.incidents ?? [];
@@ -241,7 +244,8 @@ export class FakeClient implements IncidentsApi {
     if (!action) {
       throw new ApiError(404, 'not_found', `action ${actionId} not found`);
     }
-    if (action.approval !== 'none' && !body.dry_run && !body.approved_by) {
+    const approved = this.approved.delete(`${id}/${actionId}`);
+    if (action.approval !== 'none' && !body.dry_run && !body.approved_by && !approved) {
       throw new ApiError(
         409,
         'approval_required',
@@ -264,6 +268,29 @@ export class FakeClient implements IncidentsApi {
       a.action_id === actionId ? { ...a, state: run.status, runs: [...a.runs, run] } : a
     );
     return run;
+  }
+
+  /** Approves like the backend without keys: the named approver, for one run, for 15 minutes. */
+  async approveAction(id: string, actionId: string, body: { approved_by?: string } = {}): Promise<ActionApproval> {
+    this.record('approveAction', id, actionId, body);
+    const action = (this.actions[id] ?? []).find((a) => a.action_id === actionId);
+    if (!action) {
+      throw new ApiError(404, 'not_found', `action ${actionId} not found`);
+    }
+    if (!body.approved_by) {
+      throw new ApiError(400, 'invalid_request', 'approved_by: name who approves');
+    }
+    this.approved.add(`${id}/${actionId}`);
+    return {
+      approval_id: 'apr_1',
+      incident_id: id,
+      action_id: actionId,
+      approved_by: body.approved_by,
+      role: null,
+      created_at: T0,
+      expires_at: '2026-11-26T10:15:00.000Z',
+      used_by_run: null,
+    };
   }
 
   async stats(since?: string): Promise<Stats> {

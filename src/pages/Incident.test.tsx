@@ -126,6 +126,26 @@ describe('Incident', () => {
     expect(within(failover).queryByText('approval_required')).toBeNull();
   });
 
+  test('approves a risky action; the next run uses the approval', async () => {
+    const client = backend();
+    openIncident(client);
+    const failover = await screen.findByTestId(testIds.incident.action('failover_db'));
+
+    fireEvent.change(within(failover).getByLabelText('Approved by'), { target: { value: 'lena.lead' } });
+    fireEvent.click(within(failover).getByRole('button', { name: 'Approve' }));
+
+    expect(await within(failover).findByText('Approved by lena.lead')).toBeInTheDocument();
+    expect(client.callsOf('approveAction')).toEqual([['inc_00123', 'failover_db', { approved_by: 'lena.lead' }]]);
+
+    fireEvent.change(within(failover).getByLabelText('Approved by'), { target: { value: '' } });
+    fireEvent.click(within(failover).getByRole('button', { name: 'Run' }));
+    expect(await within(failover).findByText('Run succeeded')).toBeInTheDocument();
+    expect(within(failover).queryByText('approval_required')).toBeNull();
+    // An approval is for one run: the next one needs another.
+    fireEvent.click(within(failover).getByRole('button', { name: 'Run' }));
+    expect(await within(failover).findByText('approval_required')).toBeInTheDocument();
+  });
+
   test('dry-runs an action without changing it', async () => {
     const client = backend();
     openIncident(client);

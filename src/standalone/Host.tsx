@@ -1,8 +1,8 @@
-import React, { Suspense, useEffect, useMemo } from 'react';
+import React, { Suspense, useEffect, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { PluginType, ThemeContext, type AppRootProps, type GrafanaTheme2 } from '@grafana/data';
 import { config } from '@grafana/runtime';
-import { GlobalStyles, LoadingPlaceholder, Tab, TabsBar, useStyles2 } from '@grafana/ui';
+import { Button, GlobalStyles, LoadingPlaceholder, Tab, TabsBar, useStyles2 } from '@grafana/ui';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { MahavishnuClient } from '../../backend/src/client/client';
 import { ClientProvider } from '../api/context';
@@ -10,11 +10,16 @@ import App from '../components/App/App';
 import appPluginJson from '../plugin.json';
 import { DASHBOARD } from './dashboard/dashboardModel';
 import { DashboardPage } from './dashboard/DashboardPage';
+import { KeyPrompt } from './KeyPrompt';
 import { NAV, currentNav } from './nav';
+import { checkAccess, storedKey, storeKey } from './session';
 
-/** The pages' client: the backend that serves them, acting as `user`. */
-function useDirectClient(user: string): MahavishnuClient {
-  return useMemo(() => new MahavishnuClient({ url: window.location.origin, actor: user }), [user]);
+/** The pages' client: the backend that serves them, with the tab's key, or acting as `user` without one. */
+function useDirectClient(user: string, key: string | undefined): MahavishnuClient {
+  return useMemo(
+    () => new MahavishnuClient({ url: window.location.origin, apiKey: key, actor: key ? undefined : user }),
+    [user, key]
+  );
 }
 
 /**
@@ -47,7 +52,7 @@ const APP_PROPS = {
   meta: { id: appPluginJson.id, name: appPluginJson.name, type: PluginType.app, enabled: true, jsonData: {} },
 } as unknown as AppRootProps;
 
-function Chrome() {
+function Chrome({ onSignOut }: { onSignOut?: () => void }) {
   const s = useStyles2(getStyles);
   const { pathname } = useLocation();
   const here = currentNav(pathname);
@@ -57,6 +62,11 @@ function Chrome() {
       <header className={s.top}>
         <img src="/public/plugins/mahavishnu-incidents-app/img/logo.svg" alt="" className={s.logo} />
         <span className={s.name}>{appPluginJson.name}</span>
+        {onSignOut && (
+          <Button className={s.signOut} variant="secondary" fill="text" icon="signout" onClick={onSignOut}>
+            Sign out
+          </Button>
+        )}
       </header>
       <TabsBar className={s.tabs}>
         {NAV.map((item) => (
@@ -77,17 +87,41 @@ function Chrome() {
   );
 }
 
-/** The standalone host: Grafana's theme and global styles, a router, the pages' client, the chrome. */
+/**
+ * The standalone host: Grafana's theme and global styles, a router, the pages' client, the chrome; and,
+ * when the backend requires keys, a prompt for one first.
+ */
 export function Host({ user }: { user: string }) {
-  const client = useDirectClient(user);
+  const [key, setKey] = useState(storedKey);
+  const [access, setAccess] = useState<'checking' | 'ok' | 'key'>('checking');
+  const client = useDirectClient(user, key);
+  useEffect(() => {
+    checkAccess(user, key).then(setAccess, () => setAccess('ok'));
+  }, [user, key]);
+  const tryKey = async (candidate: string) => {
+    if ((await checkAccess(user, candidate)) !== 'ok') {
+      return false;
+    }
+    storeKey(candidate);
+    setKey(candidate);
+    return true;
+  };
+  const signOut = () => {
+    storeKey(undefined);
+    setKey(undefined);
+  };
   return (
     <ThemeContext.Provider value={config.theme2}>
       <GlobalStyles />
-      <ClientProvider client={client}>
-        <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-          <Chrome />
-        </BrowserRouter>
-      </ClientProvider>
+      {access === 'checking' && <LoadingPlaceholder text="Connecting..." />}
+      {access === 'key' && <KeyPrompt onKey={tryKey} />}
+      {access === 'ok' && (
+        <ClientProvider client={client}>
+          <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+            <Chrome onSignOut={key ? signOut : undefined} />
+          </BrowserRouter>
+        </ClientProvider>
+      )}
     </ThemeContext.Provider>
   );
 }
@@ -104,5 +138,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   logo: css({ width: 24, height: 24 }),
   name: css({ fontSize: theme.typography.h4.fontSize, fontWeight: theme.typography.fontWeightMedium }),
+  signOut: css({ marginLeft: 'auto' }),
   tabs: css({ padding: theme.spacing(0, 3), background: theme.colors.background.primary }),
 });

@@ -1,11 +1,12 @@
 import type { BackendSrv, BackendSrvRequest, FetchError, FetchResponse } from '@grafana/runtime';
 import { lastValueFrom, Observable } from 'rxjs';
 import { toBackendPath } from './proxyPaths';
+import { identityHeaders } from './session';
 
 /*
  * Grafana's BackendSrv, as much of it as plugins use, over the browser's fetch: query parameters,
  * JSON bodies, `FetchResponse`s and `FetchError`s of the same shape, the proxy paths mapped to the
- * backend (proxyPaths.ts) and the user named as Grafana's proxy names them (`X-Grafana-User`).
+ * backend (proxyPaths.ts), and the API key or the user's name (session.ts).
  */
 
 function urlOf(options: BackendSrvRequest): string {
@@ -39,7 +40,7 @@ async function readData(response: Response): Promise<unknown> {
 }
 
 async function send<T>(options: BackendSrvRequest, user: string, signal: AbortSignal): Promise<FetchResponse<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'X-Grafana-User': user, ...options.headers };
+  const headers: Record<string, string> = { Accept: 'application/json', ...identityHeaders(user), ...options.headers };
   const body = bodyOf(options);
   if (body !== undefined && typeof body === 'string') {
     headers['Content-Type'] ??= 'application/json';

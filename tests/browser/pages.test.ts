@@ -32,6 +32,8 @@ remediation:
   actions:
     clear_cache:
       executor: { kind: http, method: POST, url: "${cache.url}/flush?incident={{incident.incident_id}}", timeout_seconds: 5 }
+security:
+  outbound: { allowlist: ['127.0.0.1'] }
 `);
   }, 60_000);
 

@@ -22,7 +22,10 @@ export function errorMiddleware(logger: Logger) {
       body = { error: { code: 'unsupported_encoding', message: e.message ?? 'unsupported encoding' } };
     } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       status = e.status;
-      body = { error: { code: 'bad_request', message: e.message ?? 'bad request' } };
+      const message = e.message ?? 'bad request';
+      // The router's undecodable path parameter (`%E0%A4%A`) or a body that could not be read (broken gzip).
+      const field = err instanceof URIError ? 'path' : 'body';
+      body = { error: { code: 'bad_request', message: `${field}: ${message}`, ...(status === 400 ? { details: [{ field, message }] } : {}) } };
     } else {
       status = 500;
       body = { error: { code: 'internal', message: 'internal error; see the backend log' } };
@@ -32,6 +35,8 @@ export function errorMiddleware(logger: Logger) {
       res.end();
       return;
     }
+    // For the audit log: why a mutation was refused.
+    res.locals.errorCode = body.error.code;
     if (err instanceof TooManyRequestsError) {
       res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
     }

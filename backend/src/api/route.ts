@@ -1,5 +1,8 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import type { Caller } from '../security/caller';
+import type { Access } from '../security/roles';
+import { safeParseInput } from '../schema/safe-parse';
 import { ValidationError } from '../util/errors';
 
 /** What a handler gets: the request, with its body and query already validated. */
@@ -9,8 +12,13 @@ export interface Ctx<B, Q> {
   body: B;
   query: Q;
   params: Record<string, string>;
-  /** Who acts: the body's `actor`/`by`, else the `X-Grafana-User` header, else null. */
+  /**
+   * Who acts. With keys configured: `X-Grafana-User` or the key's name. Without keys: the body's
+   * `actor`/`by`, else the `X-Grafana-User` header, else null.
+   */
   actor: string | null;
+  /** The authenticated caller (role null when no keys are configured). */
+  caller: Caller;
 }
 
 /** A route declared as data: the app mounts it and the OpenAPI document describes it. */
@@ -30,6 +38,10 @@ export interface RouteDef<B = unknown, Q = unknown> {
   produces?: 'text/markdown' | 'text/event-stream' | 'text/plain';
   /** Statuses besides success and 400 that the route can answer, for the document. */
   errors?: number[];
+  /** Who may call it (default: `read` for GET, `respond` for the rest); see security/roles.ts. */
+  access?: Access;
+  /** Grafana's webhook: its HMAC signature, when configured, lets it in instead of a key. */
+  signed?: 'grafana';
   handler: (ctx: Ctx<B, Q>) => Promise<unknown> | unknown;
 }
 
@@ -42,7 +54,7 @@ export function parseBody<T>(schema: z.ZodType<T> | undefined, body: unknown): T
   if (!schema) {
     return undefined as T;
   }
-  const r = schema.safeParse(body ?? {});
+  const r = safeParseInput(schema, body ?? {});
   if (!r.success) {
     throw ValidationError.fromZod(r.error, 'body');
   }
@@ -53,7 +65,7 @@ export function parseQuery<T>(schema: z.ZodType<T> | undefined, query: unknown):
   if (!schema) {
     return undefined as T;
   }
-  const r = schema.safeParse(query ?? {});
+  const r = safeParseInput(schema, query ?? {});
   if (!r.success) {
     throw ValidationError.fromZod(r.error, 'query');
   }
@@ -75,4 +87,15 @@ export function actorOf(req: Request, body: unknown): string | null {
   }
   const approver = body && typeof body === 'object' ? (body as Record<string, unknown>).approved_by : undefined;
   return typeof approver === 'string' && approver ? approver : null;
+}
+
+/** What a route needs when it does not say. */
+export function accessOf(r: RouteDef): Access {
+  return r.access ?? (r.method === 'get' ? 'read' : 'respond');
+}
+
+/** Whether the audit log records calls of this route: every mutation but event intake. */
+export function isAudited(r: RouteDef): boolean {
+  const access = accessOf(r);
+  return r.method !== 'get' && access !== 'ingest' && access !== 'public';
 }

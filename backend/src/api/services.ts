@@ -9,6 +9,8 @@ import type { PostmortemService } from '../postmortem/postmortem-service';
 import type { ActionRunner } from '../remediation/action-runner';
 import type { RemediationService } from '../remediation/remediation-service';
 import type { RuleService } from '../rules/rule-service';
+import type { AuditLog } from '../security/audit';
+import type { RequestSecurity } from '../security/authenticate';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
 
@@ -27,4 +29,6 @@ export interface Services {
   relay: NotificationRelay;
   bus: ChangeBus;
   metrics: Metrics;
+  security: RequestSecurity;
+  audit: AuditLog;
 }

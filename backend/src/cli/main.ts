@@ -3,6 +3,7 @@ import { ConfigError } from '../config/load';
 import { buildCommand, EXIT } from './command-table';
 import { INCIDENT_COMMANDS } from './commands/incidents';
 import { RULE_COMMANDS } from './commands/rules';
+import { AUDIT_COMMAND, KEY_COMMANDS } from './commands/security';
 import { STATUS_COMMAND } from './commands/status';
 import { TESTING_COMMANDS } from './commands/testing';
 import { WATCH_COMMAND } from './commands/watch';
@@ -18,7 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   const incidents = program.command('incidents').description('detect, correlate and respond to incidents');
   incidents.addCommand(startCommand());
   incidents.addCommand(dashboardCommand());
-  for (const spec of [STATUS_COMMAND, ...INCIDENT_COMMANDS, WATCH_COMMAND, ...RULE_COMMANDS, ...TESTING_COMMANDS]) {
+  for (const spec of [STATUS_COMMAND, ...INCIDENT_COMMANDS, WATCH_COMMAND, ...RULE_COMMANDS, ...TESTING_COMMANDS, KEY_COMMANDS, AUDIT_COMMAND]) {
     incidents.addCommand(buildCommand(spec, out));
   }
   // Subcommands inherit exitOverride, so a usage error anywhere ends as exit code 2.

@@ -4,6 +4,8 @@ import type { Delivery } from '../schema/notifications';
 import type { Postmortem, PostmortemPatch } from '../schema/postmortem';
 import type { ActionRun, ExecuteActionSchema, RemediationAction } from '../schema/remediation';
 import type { DetectionRule, DetectionRuleCreateSchema, DetectionRulePatchSchema, RuleTestResult } from '../schema/rules';
+import type { ActionApproval, ApiKey, ApiKeyCreated, AuditEntry } from '../schema/security';
+import type { Role } from '../security/config';
 import type { z } from 'zod';
 import { ApiError, UnreachableError } from './errors';
 
@@ -56,6 +58,11 @@ export class MahavishnuClient {
     this.base = opts.url.replace(/\/+$/, '');
     // A browser's fetch must be called on the window, not as a method of this client.
     this.doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** The same client with another API key. */
+  withKey(apiKey: string): MahavishnuClient {
+    return new MahavishnuClient({ ...this.opts, apiKey });
   }
 
   get url(): string {
@@ -116,6 +123,36 @@ export class MahavishnuClient {
 
   runAction(id: string, actionId: string, body: z.input<typeof ExecuteActionSchema> = {}): Promise<ActionRun> {
     return this.json('POST', `/api/v1/incidents/${enc(id)}/actions/${enc(actionId)}`, body);
+  }
+
+  /** Approves one risky action of one incident, until it expires. */
+  approveAction(id: string, actionId: string, body: { expires_in_seconds?: number; approved_by?: string } = {}): Promise<ActionApproval> {
+    return this.json('POST', '/api/v1/approvals', { incident_id: id, action_id: actionId, ...body });
+  }
+
+  approvals(id: string): Promise<ActionApproval[]> {
+    return this.json('GET', `/api/v1/incidents/${enc(id)}/approvals`);
+  }
+
+  listKeys(): Promise<ApiKey[]> {
+    return this.json('GET', '/api/v1/keys');
+  }
+
+  /** The answer holds the key itself, shown this once. */
+  createKey(name: string, role: Role): Promise<ApiKeyCreated> {
+    return this.json('POST', '/api/v1/keys', { name, role });
+  }
+
+  revokeKey(idOrName: string): Promise<ApiKey> {
+    return this.json('DELETE', `/api/v1/keys/${enc(idOrName)}`);
+  }
+
+  audit(q: { since?: string; actor?: string; target?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+    return this.json('GET', '/api/v1/audit', undefined, q);
+  }
+
+  me(): Promise<{ actor: string | null; key_name: string | null; role: Role | null; keys_required: boolean }> {
+    return this.json('GET', '/api/v1/me');
   }
 
   notifications(id: string): Promise<Delivery[]> {

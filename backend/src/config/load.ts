@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { refusedConfigTargets } from '../security/outbound';
 import { ConfigSchema, type Config } from './schema';
 
 /** A configuration that cannot be used; the message names the key. */
@@ -38,11 +39,20 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   return parseConfig(raw, file ?? 'configuration');
 }
 
-/** Validates a configuration object; every problem is reported with its dotted key. */
+/**
+ * Validates a configuration object; every problem is reported with its dotted key. Receivers and
+ * http actions written as an internal IP address that the outbound allowlist does not name are
+ * refused here already; host names are judged when they are resolved, at connect time.
+ */
 export function parseConfig(raw: unknown, origin = 'configuration'): Config {
   const result = ConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid ${origin}:\n${lines.join('\n')}`);
+  }
+  const refused = refusedConfigTargets(result.data);
+  if (refused.length > 0) {
+    const lines = refused.map((r) => `  ${r.path}: ${r.message}`);
     throw new ConfigError(`invalid ${origin}:\n${lines.join('\n')}`);
   }
   return result.data;

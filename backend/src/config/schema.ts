@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IncidentTypeSchema } from '../schema/enums';
 import { NotificationConfigSchema } from '../notification/config';
 import { RemediationConfigSchema } from '../remediation/config';
+import { SecurityConfigSchema } from '../security/config';
 import { DetectionRulePatchSchema } from '../schema/rules';
 
 /**
@@ -60,6 +61,8 @@ export const ConfigSchema = z
     remediation: RemediationConfigSchema.prefault({}),
     /** Receivers, routes, retries. */
     notification: NotificationConfigSchema.prefault({}),
+    /** API keys and roles, webhook authenticity, where the backend may connect, input limits. */
+    security: SecurityConfigSchema.prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,3 +1,4 @@
+import { OPEN_CALLER } from '../security/caller';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -31,7 +32,7 @@ async function serve(): Promise<{ post: (body: unknown) => Promise<{ status: num
   for (const r of queryRoutes(services)) {
     app[r.method](r.path, async (req, res) => {
       const body = parseBody(r.body, req.body);
-      res.status(200).json(await r.handler({ req, res, body, query: undefined, params: {}, actor: null }));
+      res.status(200).json(await r.handler({ req, res, body, query: undefined, params: {}, actor: null, caller: OPEN_CALLER }));
     });
   }
   app.use(errorMiddleware(pino({ level: 'silent' })));

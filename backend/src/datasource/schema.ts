@@ -21,10 +21,14 @@ function limit(byDefault: number) {
 
 const DIGITS = /^\d+$/;
 
+/** The last millisecond a JavaScript Date can hold. */
+const MAX_DATE_MS = 8.64e15;
+
 /** A time as Grafana sends it: epoch milliseconds (number or string of digits) or ISO 8601; read as epoch ms. */
 export const TimeInputSchema = z
   .union([z.number().int().nonnegative(), z.string().regex(DIGITS), z.iso.datetime({ offset: true }), z.iso.date()])
   .transform((v) => (typeof v === 'number' ? v : DIGITS.test(v) ? Number(v) : Date.parse(v)))
+  .refine((ms) => Number.isFinite(ms) && ms <= MAX_DATE_MS, { message: 'a time after the year 275760 cannot be a date' })
   .meta({ id: 'DsTime' });
 
 /** The dashboard's time range; Grafana's `raw` (`now-6h`) and other keys are ignored. */

@@ -29,6 +29,7 @@ test('the YAML binds clear_cache and restart_service to the demo service', () =>
       },
     },
     notification: { channels: { console: { type: 'log' } } },
+    security: { outbound: { allowlist: ['127.0.0.1'] } },
   });
 });
 

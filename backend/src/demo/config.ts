@@ -16,7 +16,8 @@ export interface DemoConfigOptions {
 /**
  * The backend configuration that binds the demo service: a faster error_burst rule, auto-remediation
  * with `clear_cache` as an HTTP call to the service and `restart_service` as the demo's control
- * command, and notifications to the log.
+ * command, notifications to the log, and the service's host in the outbound allowlist (it usually
+ * runs on loopback, which the backend refuses to call unless named).
  */
 export function demoConfig(opts: DemoConfigOptions): Record<string, unknown> {
   const demoUrl = opts.demoUrl.replace(/\/+$/, '');
@@ -50,6 +51,7 @@ export function demoConfig(opts: DemoConfigOptions): Record<string, unknown> {
         console: { type: 'log' },
       },
     },
+    security: { outbound: { allowlist: [new URL(demoUrl).hostname] } },
   };
 }
 

@@ -210,6 +210,6 @@ export class IncidentService {
   }
 
   private since(value: string): number {
-    return requireSince(value, this.clock.now(), 'since');
+    return requireSince(value, this.clock.now(), 'query.since');
   }
 }

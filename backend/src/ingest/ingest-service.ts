@@ -1,7 +1,9 @@
 import type { NewEvent } from '../domain/records';
 import type { Metrics } from '../metrics/metrics';
 import { IncidentEventInputSchema, type IngestResult } from '../schema/events';
+import { safeParseInput } from '../schema/safe-parse';
 import type { Clock } from '../util/clock';
+import type { SourceRateLimiter } from '../security/rate-limit';
 import { PayloadTooLargeError, UnavailableError, ValidationError, type FieldProblem } from '../util/errors';
 import type { GroupCommitter } from './group-commit';
 import { normalizeEvent } from './normalize';
@@ -17,7 +19,8 @@ export class IngestService {
     private readonly committer: GroupCommitter,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
-    private readonly maxBatch: number
+    private readonly maxBatch: number,
+    private readonly limiter?: SourceRateLimiter
   ) {}
 
   /** `POST /api/v1/events`: one event or an array; all of it is stored or none. */
@@ -34,12 +37,13 @@ export class IngestService {
     const problems: FieldProblem[] = [];
     const events: NewEvent[] = [];
     items.forEach((item, i) => {
-      const r = IncidentEventInputSchema.safeParse(item);
+      const r = safeParseInput(IncidentEventInputSchema, item);
       if (r.success) {
         events.push(normalizeEvent(r.data, now));
       } else {
         const prefix = Array.isArray(body) ? `[${i}]` : '';
-        problems.push(...ValidationError.fromZod(r.error, prefix).details!);
+        // A single event that is not an object at all has no field of its own: name the body.
+        problems.push(...ValidationError.fromZod(r.error, prefix).details!.map((d) => ({ ...d, field: d.field || 'body' })));
       }
     });
     if (problems.length > 0) {
@@ -64,6 +68,12 @@ export class IngestService {
     }
     if (events.length === 0) {
       return { accepted: 0, duplicates: 0 };
+    }
+    try {
+      this.limiter?.take(events);
+    } catch (err) {
+      this.metrics.eventsRejected.inc({ intake, reason: 'rate_limited' }, events.length);
+      throw err;
     }
     const result = await this.committer.submit(events);
     this.metrics.eventsIngested.inc({ intake }, result.accepted);

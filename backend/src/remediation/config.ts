@@ -23,6 +23,8 @@ export const RemediationConfigSchema = z
     verify_seconds: z.number().int().min(1).max(24 * 3600).default(300),
     /** An action "did not help" when matching events afterwards still arrive at this share of the rate before it, or more. */
     verify_ratio: z.number().min(0).max(10).default(0.5),
+    /** How long an approval of a risky action stands (`POST .../actions/{id}/approve`), unless the approver says. */
+    approval_ttl_seconds: z.number().int().min(10).max(7 * 24 * 3600).default(900),
     /** Catalog actions bound to executors; unbound ones are checklist items for a person. */
     actions: z.record(z.string(), ActionBindingSchema).default({}),
     /** Replaces the recommendations of an incident type (action ids, in order). */

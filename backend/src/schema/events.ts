@@ -3,25 +3,61 @@ import { EventSeveritySchema } from './enums';
 
 const MAX_ID = 256;
 const MAX_TEXT = 8192;
+/** Epoch milliseconds of the last time a Date can hold. */
+const MAX_TIME_MS = 8.64e15;
+/** Deepest metadata accepted: far past real payloads, far short of what overflows the stack when stored. */
+const MAX_METADATA_DEPTH = 32;
 
 /** A time on input: an ISO 8601 string (any offset) or epoch milliseconds. */
 export const TimeInputSchema = z.union([
   z.iso.datetime({ offset: true, local: false }),
   z.iso.date(),
-  z.number().int().nonnegative(),
+  z.number().int().nonnegative().max(MAX_TIME_MS),
 ]);
+
+/**
+ * A lone surrogate (half of a UTF-16 pair) is not text: SQLite stores it as other bytes than the
+ * string holds, so an id with one reads back as another id and duplicates are missed.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** An identifying or grouping string of an event: bounded, and well-formed Unicode. */
+function idText() {
+  return z
+    .string()
+    .min(1)
+    .max(MAX_ID)
+    .refine((v) => !LONE_SURROGATE.test(v), 'not well-formed Unicode (a lone surrogate)');
+}
+
+/** Whether a JSON value nests deeper than `limit` levels; it looks no deeper than that (the value may nest deeper than the stack). */
+function depthOver(value: unknown, limit: number): boolean {
+  const visit = (v: unknown, depth: number): boolean => {
+    if (v === null || typeof v !== 'object') {
+      return false;
+    }
+    if (depth > limit) {
+      return true;
+    }
+    return Object.values(v).some((child) => visit(child, depth + 1));
+  };
+  return visit(value, 1);
+}
 
 /** One event as a client sends it to `POST /api/v1/events`. */
 export const IncidentEventInputSchema = z
   .object({
-    event_id: z.string().min(1).max(MAX_ID).optional(),
+    event_id: idText().optional(),
     timestamp: TimeInputSchema.optional(),
-    event_type: z.string().min(1).max(MAX_ID),
-    source: z.string().min(1).max(MAX_ID),
+    event_type: idText(),
+    source: idText(),
     severity: EventSeveritySchema.default('medium'),
     message: z.string().max(MAX_TEXT),
-    metadata: z.record(z.string(), z.unknown()).default({}),
-    correlation_id: z.string().min(1).max(MAX_ID).nullish(),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .refine((m) => !depthOver(m, MAX_METADATA_DEPTH), `nested deeper than ${MAX_METADATA_DEPTH} levels`)
+      .default({}),
+    correlation_id: idText().nullish(),
   })
   .meta({ id: 'IncidentEventInput' });
 

@@ -7,3 +7,4 @@ export * from './errors';
 export * from './remediation';
 export * from './notifications';
 export * from './postmortem';
+export * from './security';

@@ -8,6 +8,16 @@ export const MetadataMatcherSchema = z
     op: z.enum(['=', '!=', '=~', '!~']).default('='),
     value: z.string().max(1024),
   })
+  // The engine compiles `=~` and `!~` values as it loads the rules: one that does not compile must not be stored.
+  .superRefine((m, ctx) => {
+    if (m.op === '=~' || m.op === '!~') {
+      try {
+        new RegExp(`^(?:${m.value})$`);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['value'], message: `not a valid regular expression: ${(err as Error).message}` });
+      }
+    }
+  })
   .meta({ id: 'MetadataMatcher' });
 
 /** Which events a rule counts. Globs: `*` matches any run of characters. */

@@ -130,7 +130,50 @@ export interface PostmortemsTable {
   edits: string;
 }
 
+export interface ApiKeysTable {
+  seq: Generated<number>;
+  key_id: string;
+  name: string;
+  role: string;
+  /** SHA-256 of the key, hex: the key itself is shown once, at creation, and never stored. */
+  hash: string;
+  /** The key's first characters, to tell keys apart in lists. */
+  prefix: string;
+  created_at: number;
+  created_by: string | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: number;
+  actor: string | null;
+  key_name: string | null;
+  role: string | null;
+  method: string;
+  route: string;
+  path: string;
+  target: string | null;
+  status: number;
+  detail: string | null;
+}
+
+export interface ApprovalsTable {
+  approval_id: string;
+  incident_id: string;
+  action_id: string;
+  approved_by: string;
+  role: string | null;
+  created_at: number;
+  expires_at: number;
+  used_by_run: string | null;
+}
+
 export interface DB {
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  approvals: ApprovalsTable;
   action_runs: ActionRunsTable;
   outbox: OutboxTable;
   postmortems: PostmortemsTable;

@@ -157,6 +157,52 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026_11_27_0003_security': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('key_id', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull().unique())
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoked_by', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'text')
+        .addColumn('key_name', 'text')
+        .addColumn('role', 'text')
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('route', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+
+      await db.schema
+        .createTable('approvals')
+        .addColumn('approval_id', 'text', (c) => c.primaryKey())
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('action_id', 'text', (c) => c.notNull())
+        .addColumn('approved_by', 'text', (c) => c.notNull())
+        .addColumn('role', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_by_run', 'text')
+        .execute();
+      await db.schema.createIndex('approvals_action').on('approvals').columns(['incident_id', 'action_id']).execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

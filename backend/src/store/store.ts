@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from './db';
 import { ActionStore } from './action-store';
+import { ApprovalStore } from './approval-store';
+import { AuditStore } from './audit-store';
 import { EventLog } from './event-log';
 import { IncidentStore } from './incident-store';
+import { KeyStore } from './key-store';
 import { MetaStore } from './meta-store';
 import { OutboxStore } from './outbox-store';
 import { PostmortemStore } from './postmortem-store';
@@ -18,6 +21,9 @@ export class Store {
   readonly actions: ActionStore;
   readonly outbox: OutboxStore;
   readonly postmortems: PostmortemStore;
+  readonly keys: KeyStore;
+  readonly audit: AuditStore;
+  readonly approvals: ApprovalStore;
 
   constructor(readonly db: Kysely<DB>) {
     this.events = new EventLog(db);
@@ -27,6 +33,9 @@ export class Store {
     this.actions = new ActionStore(db);
     this.outbox = new OutboxStore(db);
     this.postmortems = new PostmortemStore(db);
+    this.keys = new KeyStore(db);
+    this.audit = new AuditStore(db);
+    this.approvals = new ApprovalStore(db);
   }
 
   async migrate(): Promise<void> {

@@ -36,6 +36,20 @@ export class ValidationError extends HttpError {
   }
 }
 
+/** No valid credential: 401, with what to send. */
+export class UnauthorizedError extends HttpError {
+  constructor(message: string) {
+    super(401, 'unauthorized', message);
+  }
+}
+
+/** A valid credential whose role may not do this: 403. */
+export class ForbiddenError extends HttpError {
+  constructor(message: string) {
+    super(403, 'forbidden', message);
+  }
+}
+
 export class NotFoundError extends HttpError {
   constructor(message: string) {
     super(404, 'not_found', message);

@@ -21,16 +21,14 @@ const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
 /** `since` as the API takes it: a duration back from now (`1h`, `7d`) or an absolute time. */
+/** The last millisecond a JavaScript Date can hold. */
+const MAX_DATE_MS = 8.64e15;
+
 export function parseSince(value: string, now: number): number | null {
   const rel = RELATIVE.exec(value.trim());
-  if (rel) {
-    return now - Number(rel[1]) * UNIT_SECONDS[rel[2]] * 1000;
-  }
-  if (/^\d+$/.test(value)) {
-    return Number(value);
-  }
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
+  const ms = rel ? now - Number(rel[1]) * UNIT_SECONDS[rel[2]] * 1000 : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  // Beyond what a Date can hold is no time at all (it could not be shown back).
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : null;
 }
 
 /** `since` as `parseSince`, or a 400 naming `field` when it is neither a duration nor a time. */

@@ -13,6 +13,8 @@ export interface AlertmanagerOptions {
   /** Labels that make a notification group. */
   groupBy: string[];
   receiver?: string;
+  /** The backend's API key Alertmanager sends (`http_config.authorization`, read from a file as operators do). */
+  bearerKey?: string;
 }
 
 /**
@@ -25,9 +27,14 @@ export function startAlertmanager(opts: AlertmanagerOptions): Promise<Peer> {
     what: 'Alertmanager',
     bin: alertmanagerBinary(),
     args: (dir, port) => {
+      const webhook: Record<string, unknown> = { url: opts.webhookUrl, send_resolved: true };
+      if (opts.bearerKey) {
+        writeFileSync(join(dir, 'backend-key'), opts.bearerKey, { mode: 0o600 });
+        webhook.http_config = { authorization: { credentials_file: join(dir, 'backend-key') } };
+      }
       const config = {
         route: { receiver, group_by: opts.groupBy, group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
-        receivers: [{ name: receiver, webhook_configs: [{ url: opts.webhookUrl, send_resolved: true }] }],
+        receivers: [{ name: receiver, webhook_configs: [webhook] }],
       };
       writeFileSync(join(dir, 'alertmanager.yml'), JSON.stringify(config, null, 2));
       return [

@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, Field, Input, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { ActionRun, Approval, RemediationAction } from '../../../backend/src/schema/remediation';
+import type { ActionApproval } from '../../../backend/src/schema/security';
 import type { IncidentsApi } from '../../api/client';
 import { errorCode } from '../../api/errors';
 import { useMutation } from '../../api/hooks';
@@ -49,6 +50,10 @@ function runAction(api: IncidentsApi, r: RunRequest): Promise<ActionRun> {
   return api.runAction(r.incidentId, r.actionId, { dry_run: r.dryRun, approved_by: r.approvedBy });
 }
 
+function approveAction(api: IncidentsApi, r: Omit<RunRequest, 'dryRun'>): Promise<ActionApproval> {
+  return api.approveAction(r.incidentId, r.actionId, { approved_by: r.approvedBy });
+}
+
 function ActionItem({
   incidentId,
   action,
@@ -63,6 +68,11 @@ function ActionItem({
   const [lastRun, setLastRun] = useState<ActionRun>();
   const run = useMutation(runAction, (result: ActionRun) => {
     setLastRun(result);
+    onChanged();
+  });
+  const [approval, setApproval] = useState<ActionApproval>();
+  const approve = useMutation(approveAction, (result: ActionApproval) => {
+    setApproval(result);
     onChanged();
   });
   const needsApproval = action.approval !== 'none';
@@ -101,7 +111,26 @@ function ActionItem({
         <Button variant="secondary" icon="eye" disabled={run.pending} onClick={() => start(true)}>
           Dry run
         </Button>
+        {needsApproval && (
+          <Button
+            variant="secondary"
+            icon="check"
+            disabled={approve.pending}
+            tooltip="Approve the next run of this action on this incident, by whoever runs it, until the approval expires"
+            onClick={() =>
+              approve.run({ incidentId, actionId: action.action_id, approvedBy: approvedBy.trim() || undefined })
+            }
+          >
+            Approve
+          </Button>
+        )}
       </div>
+      {approve.error && <ErrorAlert title={errorCode(approve.error) ?? 'The approval failed'} error={approve.error} />}
+      {approval && !approve.error && (
+        <Alert severity="success" title={`Approved by ${approval.approved_by}`}>
+          The next run of this action uses it; it stands until {formatTime(approval.expires_at)}.
+        </Alert>
+      )}
       {run.error && <ErrorAlert title={errorCode(run.error) ?? 'The run failed'} error={run.error} />}
       {shown && !run.error && <RunSummary run={shown} />}
     </div>

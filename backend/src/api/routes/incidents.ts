@@ -30,6 +30,9 @@ const IncludeQuery = z.object({
 
 const PostmortemQuery = z.object({ format: z.enum(['markdown', 'json']).default('markdown') });
 
+/** `since` of the stats: a duration (`1h`) or a time, checked by the service. */
+const StatsQuery = z.object({ since: z.string().optional() });
+
 /** The incidents API of the contract. */
 export function incidentRoutes(s: Services): RouteDef[] {
   return [
@@ -183,9 +186,9 @@ export function incidentRoutes(s: Services): RouteDef[] {
       body: ExecuteActionSchema,
       response: ActionRunSchema,
       errors: [404, 409, 429],
-      handler: async ({ params, body, actor, req }) => {
+      handler: async ({ params, body, caller, req }) => {
         const key = req.get('idempotency-key');
-        return runDto(await s.remediation.execute(params.id, params.action_id, { ...body, idempotency_key: body.idempotency_key ?? key }, actor));
+        return runDto(await s.remediation.execute(params.id, params.action_id, { ...body, idempotency_key: body.idempotency_key ?? key }, caller));
       },
     }),
     route({
@@ -205,7 +208,7 @@ export function incidentRoutes(s: Services): RouteDef[] {
       path: '/api/v1/stats',
       tag: 'incidents',
       summary: 'Totals, by severity and type, average MTTD and MTTR, auto-resolved vs manual',
-      query: z.object({ since: z.string().optional() }),
+      query: StatsQuery,
       response: StatsSchema,
       handler: ({ query }) => s.incidents.stats(query.since),
     }),

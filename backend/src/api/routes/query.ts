@@ -23,6 +23,7 @@ export function queryRoutes(s: Services): RouteDef[] {
     route({
       method: 'post',
       path: '/api/v1/query',
+      access: 'read',
       tag: 'datasource',
       summary:
         'Grafana data frames for a time range: incidents, stats, timeseries, events, timeline, rules, components, annotations, variables. ' +

@@ -6,6 +6,7 @@ import {
   RuleTestRequestSchema,
   RuleTestResultSchema,
 } from '../../schema/rules';
+import { retryWithoutConversionKeys } from '../../schema/safe-parse';
 import { route, type RouteDef } from '../route';
 import type { Services } from '../services';
 
@@ -35,6 +36,7 @@ export function ruleRoutes(s: Services): RouteDef[] {
     route({
       method: 'post',
       path: '/api/v1/rules',
+      access: 'admin',
       tag: 'rules',
       summary: 'Create a custom rule',
       body: DetectionRuleCreateSchema,
@@ -46,6 +48,7 @@ export function ruleRoutes(s: Services): RouteDef[] {
     route({
       method: 'patch',
       path: '/api/v1/rules/:id',
+      access: 'admin',
       tag: 'rules',
       summary: 'Change threshold, window, interval, severity, match, ...',
       body: DetectionRulePatchSchema,
@@ -56,6 +59,7 @@ export function ruleRoutes(s: Services): RouteDef[] {
     route({
       method: 'post',
       path: '/api/v1/rules/:id/enable',
+      access: 'admin',
       tag: 'rules',
       summary: 'Enable a rule',
       response: DetectionRuleSchema,
@@ -65,6 +69,7 @@ export function ruleRoutes(s: Services): RouteDef[] {
     route({
       method: 'post',
       path: '/api/v1/rules/:id/disable',
+      access: 'admin',
       tag: 'rules',
       summary: 'Disable a rule',
       response: DetectionRuleSchema,
@@ -74,6 +79,7 @@ export function ruleRoutes(s: Services): RouteDef[] {
     route({
       method: 'delete',
       path: '/api/v1/rules/:id',
+      access: 'admin',
       tag: 'rules',
       summary: 'Delete a custom rule (built-ins can only be disabled)',
       status: 204,
@@ -93,7 +99,8 @@ export function ruleRoutes(s: Services): RouteDef[] {
       response: RuleTestResultSchema,
       errors: [404],
       handler: async ({ params, body }) => {
-        const result = s.rules.test(params.id, body.events);
+        // The tester validates the events itself (naming `events[i]`); see retryWithoutConversionKeys.
+        const result = retryWithoutConversionKeys(body.events, (events) => s.rules.test(params.id, events as unknown[]));
         if (!body.dry_run) {
           await s.ingest.ingestBody(body.events);
         }

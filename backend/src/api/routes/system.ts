@@ -6,10 +6,11 @@ import { UnavailableError } from '../../util/errors';
 /** Health, readiness, metrics and the live stream. */
 export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
   return [
-    route({ method: 'get', path: '/healthz', tag: 'system', summary: 'The process serves', handler: () => ({ status: 'ok' }) }),
+    route({ method: 'get', path: '/healthz', tag: 'system', access: 'public', summary: 'The process serves', handler: () => ({ status: 'ok' }) }),
     route({
       method: 'get',
       path: '/readyz',
+      access: 'public',
       tag: 'system',
       summary: 'The store is open and the engine has caught up with the event log',
       errors: [503],
@@ -23,6 +24,7 @@ export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
     route({
       method: 'get',
       path: '/metrics',
+      access: 'public',
       tag: 'system',
       summary: 'Prometheus text exposition',
       produces: 'text/plain',
@@ -31,7 +33,7 @@ export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
         return undefined;
       },
     }),
-    route({ method: 'get', path: '/api/v1/openapi.json', tag: 'system', summary: 'This API as OpenAPI 3', handler: () => openapi() }),
+    route({ method: 'get', path: '/api/v1/openapi.json', tag: 'system', access: 'public', summary: 'This API as OpenAPI 3', handler: () => openapi() }),
     route({
       method: 'get',
       path: '/api/v1/stream',

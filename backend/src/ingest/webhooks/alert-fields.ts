@@ -43,7 +43,9 @@ export function severityFromLabel(label: string | undefined): EventSeverity {
   if (label === undefined) {
     return 'medium';
   }
-  return SEVERITY_BY_LABEL[label.trim().toLowerCase()] ?? 'medium';
+  const key = label.trim().toLowerCase();
+  // Own keys only: `constructor` or `toString` must not find Object.prototype's.
+  return Object.hasOwn(SEVERITY_BY_LABEL, key) ? SEVERITY_BY_LABEL[key] : 'medium';
 }
 
 /**

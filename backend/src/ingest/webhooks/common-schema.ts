@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeParseInput } from '../../schema/safe-parse';
 import { ValidationError } from '../../util/errors';
 
 /**
@@ -17,8 +18,11 @@ const MAX_FINGERPRINT = 128;
 /** Prometheus-style labels or annotations: names to string values. */
 export const StringMapSchema = z.record(z.string(), z.string());
 
-/** An RFC 3339 time as Go's encoder writes it (any offset, up to nanoseconds). */
-export const AlertTimeSchema = z.iso.datetime({ offset: true });
+/**
+ * An RFC 3339 time as Go's encoder writes it (any offset, up to nanoseconds): at most 35
+ * characters, so that the event_id built from it stays within the event schema's 256.
+ */
+export const AlertTimeSchema = z.iso.datetime({ offset: true }).max(35);
 
 /** Firing or resolved: the only two states either sender reports. */
 export const AlertStatusSchema = z.enum(['firing', 'resolved']);
@@ -49,7 +53,7 @@ export function alertsArray<T extends z.ZodType>(alert: T) {
  * field under `body` (e.g. `body.alerts[0].status`).
  */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body);
+  const result = safeParseInput(schema, body);
   if (!result.success) {
     throw ValidationError.fromZod(result.error, 'body');
   }

@@ -79,6 +79,19 @@ export interface AlertContext {
 const MAX_SOURCE = 256;
 const MAX_MESSAGE = 8192;
 
+/**
+ * Text fit for an event: lone surrogates (which the event schema refuses, as the store cannot keep
+ * them) replaced by U+FFFD, and cut to `max` without splitting a surrogate pair.
+ */
+function eventText(text: string, max = Infinity): string {
+  const clean = text.replace(/\p{Cs}/gu, '\uFFFD');
+  if (clean.length <= max) {
+    return clean;
+  }
+  const cut = clean.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 /** Maps one alert to one event. Pure and deterministic: same alert, same event. */
 export function mapAlert(alert: AlertInput, ctx: AlertContext): WebhookEvent {
   const { labels, annotations, status } = alert;
@@ -95,12 +108,12 @@ export function mapAlert(alert: AlertInput, ctx: AlertContext): WebhookEvent {
     'alert';
 
   return {
-    event_id: [ctx.origin, groupKeyHash(ctx.groupKey), fingerprint, alert.startsAt, status].join(':'),
+    event_id: eventText([ctx.origin, groupKeyHash(ctx.groupKey), fingerprint, alert.startsAt, status].join(':')),
     timestamp: status === 'firing' ? alert.startsAt : resolvedAt,
     event_type: status === 'firing' ? 'alert_firing' : 'alert_resolved',
-    source: source.slice(0, MAX_SOURCE),
+    source: eventText(source, MAX_SOURCE),
     severity: severityFromLabel(labels.severity),
-    message: message.slice(0, MAX_MESSAGE),
+    message: eventText(message, MAX_MESSAGE),
     metadata: {
       origin: ctx.origin,
       alertname,

@@ -1,3 +1,4 @@
+import { OutboundRefusedError } from '../../security/outbound';
 import { OutboundTimeoutError, type OutboundResponse } from '../../util/http-client';
 import { classifyError, classifyHttp, MAX_RETRY_AFTER_MS, parseRetryAfter, safeReason } from './http-result';
 
@@ -123,6 +124,18 @@ describe('classifyError', () => {
   it('copes with things thrown that are not errors', () => {
     expect(classifyError('boom', [])).toEqual({ outcome: 'retry', reason: 'request failed: boom' });
     expect(classifyError(undefined, [])).toEqual({ outcome: 'retry', reason: 'request failed: unknown error' });
+  });
+
+  it('gives up at once when the outbound guard refused the address: waiting will not make it allowed', () => {
+    expect(
+      classifyError(new OutboundRefusedError('hooks.internal', '10.0.0.5', 'private'), [
+        'https://hooks.internal/T0/B0/topsecret',
+      ])
+    ).toEqual({
+      outcome: 'failed',
+      reason:
+        'refused to connect to hooks.internal at 10.0.0.5 (private): add the host or the address to security.outbound.allowlist to allow',
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import { isOutboundRefused } from '../../security/outbound';
 import { OutboundTimeoutError, type OutboundResponse } from '../../util/http-client';
 import type { DeliveryResult } from '../channel';
 import { bodyExcerpt, connectionProblem, messageOf, safeReason } from './reason';
@@ -72,10 +73,12 @@ export function classifyHttp(res: OutboundResponse, opts: ClassifyHttpOptions = 
 }
 
 /**
- * What a thrown request means: always worth retrying (the receiver may come back), with a short
- * reason for timeouts and connection failures, and a scrubbed message for anything else.
+ * What a thrown request means: worth retrying (the receiver may come back), with a short reason for
+ * timeouts and connection failures and a scrubbed message for anything else; except a connection
+ * the outbound guard refused, which is final (the address will not become allowed by waiting).
  */
 export function classifyError(err: unknown, secrets: readonly string[]): DeliveryResult {
+  if (isOutboundRefused(err)) return { outcome: 'failed', reason: safeReason(err.message, secrets) };
   if (err instanceof OutboundTimeoutError) {
     return { outcome: 'retry', reason: `timed out after ${err.timeoutMs} ms` };
   }

@@ -1,8 +1,9 @@
 import { EXECUTOR_KINDS } from '../executor';
-import { undiciHttpClient } from '../../util/http-client';
+import { OutboundGuard } from '../../security/outbound';
+import { createHttpClient } from '../../util/http-client';
 import { createExecutor, ExecutorConfigSchema, type ExecutorConfig } from '.';
 
-const deps = { http: undiciHttpClient };
+const deps = { http: createHttpClient({ outbound: new OutboundGuard() }) };
 
 describe('executor registry', () => {
   const configs: Record<(typeof EXECUTOR_KINDS)[number], unknown> = {

@@ -1,3 +1,4 @@
+import { OutboundGuard } from '../../../security/outbound';
 import { NOTIFICATION_KINDS } from '../../channel';
 import { testDeps } from '../testing/deps';
 import { closedPort } from '../testing/http-receiver';
@@ -78,6 +79,25 @@ describe('email channel against a real SMTP server', () => {
       outcome: 'retry',
       reason: expect.stringMatching(/^SMTP 451: .*Local error/),
     });
+  });
+
+  it('fails for good, without connecting, when the relay is on an address the allowlist does not name', async () => {
+    const smtp = await server();
+    const cfg = EmailChannelConfigSchema.parse({
+      type: 'email',
+      smtp: { host: '127.0.0.1', port: smtp.port, user: 'notifier', password: PASSWORD },
+      from: 'incidents@mahavishnu.example',
+      to: ['oncall@example.com'],
+      timeout_seconds: 2,
+    });
+    const result = await createEmailChannel('mail-oncall', cfg, testDeps({ outbound: new OutboundGuard() })).send(
+      makeMessage()
+    );
+    expect(result).toEqual({
+      outcome: 'failed',
+      reason: 'SMTP refused to connect to 127.0.0.1 (loopback): add it to security.outbound.allowlist to allow',
+    });
+    expect(smtp.mails).toHaveLength(0);
   });
 
   it('retries a refused connection', async () => {

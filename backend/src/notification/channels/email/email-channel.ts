@@ -45,6 +45,15 @@ export function createEmailChannel(name: string, cfg: EmailChannelConfig, deps: 
     socketTimeout: timeoutMs,
     dnsTimeout: timeoutMs,
     logger: false,
+    // The connection is opened through the outbound guard: the relay's name is resolved once, every
+    // address checked, and the socket connected to a checked one (nodemailer's own DNS lookup is
+    // skipped). With `secure` or STARTTLS, TLS runs over this socket and still verifies `smtp.host`.
+    getSocket: (_options: unknown, callback: (err: Error | null, socketOptions: unknown) => void) => {
+      deps.outbound.connect(smtp.host, smtp.port, timeoutMs).then(
+        (connection) => callback(null, { connection }),
+        (err: Error) => callback(err, false)
+      );
+    },
   });
   return {
     name,

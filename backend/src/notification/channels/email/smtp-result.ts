@@ -1,3 +1,4 @@
+import { isOutboundRefused } from '../../../security/outbound';
 import type { DeliveryResult } from '../../channel';
 import { connectionProblem, messageOf, safeReason } from '../reason';
 import { truncate } from '../text';
@@ -39,6 +40,8 @@ const SOCKET_CODE = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EH
  * a 4xx reply, a dropped or refused connection and a timeout are retried, as is anything unknown.
  */
 export function classifySmtpError(err: unknown, secrets: readonly string[]): DeliveryResult {
+  // The relay's address is internal and not allowlisted: final, as waiting will not change it.
+  if (isOutboundRefused(err)) return { outcome: 'failed', reason: `SMTP ${safeReason(err.message, secrets)}` };
   const code = decidingCode(err);
   const response = fieldsOf(err).response;
   // The reply without its leading code, which the reason states anyway: "SMTP 550: 5.1.1 No such user".

@@ -1,3 +1,4 @@
+import { isOutboundRefused } from '../../../security/outbound';
 import { OutboundTimeoutError } from '../../../util/http-client';
 
 const REASONS: Record<string, string> = {
@@ -39,9 +40,11 @@ function codeOf(err: unknown): string | undefined {
 
 /**
  * One short reason for a failed exchange. Built from error codes only, never from messages: those
- * can hold the URL, and a URL can hold a token.
+ * can hold the URL, and a URL can hold a token. The one exception is the outbound guard's refusal,
+ * whose message is ours and names only the host and the address it refused.
  */
 export function describeFailure(err: unknown, timeoutSeconds: number): string {
+  if (isOutboundRefused(err)) return err.message;
   const code = codeOf(err);
   if (err instanceof OutboundTimeoutError || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return `timed out after ${timeoutSeconds}s`;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { undiciHttpClient } from '../../../util/http-client';
+import { OutboundGuard } from '../../../security/outbound';
+import { createHttpClient } from '../../../util/http-client';
 import { testContext } from '../test-context';
 import { createHttpExecutor, HttpExecutorConfigSchema, HTTP_OUTPUT_LIMIT } from '.';
 
@@ -34,8 +35,11 @@ async function startServer(handler: Handler = (_req, res) => res.end('ok')) {
   return { base, requests, close };
 }
 
+// The test servers listen on 127.0.0.1, which these tests name in the allowlist as an operator would.
+const http = createHttpClient({ outbound: new OutboundGuard({ allowlist: ['127.0.0.1'] }) });
+
 function executor(cfg: Record<string, unknown>) {
-  return createHttpExecutor(HttpExecutorConfigSchema.parse({ kind: 'http', ...cfg }), { http: undiciHttpClient });
+  return createHttpExecutor(HttpExecutorConfigSchema.parse({ kind: 'http', ...cfg }), { http });
 }
 
 const ctx = testContext({ params: { service: 'api gateway/1', reason: 'said "stop" {now}' } });
@@ -183,6 +187,28 @@ describe('http executor without a server', () => {
 
     expect(result).toEqual({ outcome: 'failed', detail: 'connection refused', output: '' });
     expect(JSON.stringify(result)).not.toContain('127.0.0.1');
+  });
+
+  it('fails for good, naming the address and not the URL, when the outbound guard refuses it', async () => {
+    const server = await startServer();
+    try {
+      const guarded = createHttpClient({ outbound: new OutboundGuard() });
+      const exec = createHttpExecutor(
+        HttpExecutorConfigSchema.parse({ kind: 'http', url: `${server.base}/hook?token=SECRET-TOKEN-123` }),
+        { http: guarded }
+      );
+      const result = await exec.run(ctx);
+      expect(result).toEqual({
+        outcome: 'failed',
+        detail: 'refused to connect to 127.0.0.1 (loopback): add it to security.outbound.allowlist to allow',
+        output: '',
+      });
+      expect(JSON.stringify(result)).not.toContain('SECRET-TOKEN');
+      expect(server.requests).toHaveLength(0);
+      await guarded.close();
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses a header value that renders with a line break, before sending', async () => {

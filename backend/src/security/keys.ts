@@ -1,0 +1,157 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { ConfigError } from '../config/load';
+import type { ApiKey, ApiKeyCreated } from '../schema/security';
+import type { Store } from '../store/store';
+import type { ApiKeyRow } from '../store/key-store';
+import type { Clock } from '../util/clock';
+import { ConflictError, NotFoundError } from '../util/errors';
+import { iso } from '../util/time';
+import type { ConfiguredKey, Role } from './config';
+
+/** Keys look like `mhv_` and 32 characters of base64url: 192 random bits. */
+const KEY_PREFIX = 'mhv_';
+/** A key named in the configuration must be at least this long. */
+const MIN_CONFIGURED_KEY = 16;
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function newKey(): string {
+  return KEY_PREFIX + randomBytes(24).toString('base64url');
+}
+
+interface KeyEntry {
+  key_id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  origin: 'api' | 'config';
+  row?: ApiKeyRow;
+}
+
+/**
+ * The keys the backend accepts: those created through the API or the CLI (stored as SHA-256 hashes)
+ * and those named in the configuration. Held in memory by hash, so a request costs one hash.
+ */
+export class KeyRing {
+  private readonly byHash = new Map<string, KeyEntry>();
+  private stored: ApiKeyRow[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly configured: ConfiguredKey[],
+    private readonly env: NodeJS.ProcessEnv
+  ) {}
+
+  /** Reads the stored keys and resolves the configured ones; a configured key without its secret stops the start. */
+  async load(): Promise<void> {
+    this.stored = await this.store.keys.all();
+    this.byHash.clear();
+    this.configured.forEach((k, i) => {
+      let hash = k.sha256;
+      if (k.key_env) {
+        const key = this.env[k.key_env];
+        if (!key || key.length < MIN_CONFIGURED_KEY) {
+          throw new ConfigError(
+            `security.auth.keys[${i}] (${k.name}): the environment variable ${k.key_env} must hold a key of at least ${MIN_CONFIGURED_KEY} characters`
+          );
+        }
+        hash = sha256(key);
+      }
+      this.byHash.set(hash!, { key_id: `config:${k.name}`, name: k.name, role: k.role, prefix: hash!.slice(0, 8), origin: 'config' });
+    });
+    for (const row of this.stored) {
+      if (row.revoked_at === null) {
+        this.byHash.set(row.hash, { key_id: row.key_id, name: row.name, role: row.role, prefix: row.prefix, origin: 'api', row });
+      }
+    }
+  }
+
+  /** Whether any key is in force: then every request but the public ones must carry one. */
+  get enforced(): boolean {
+    return this.byHash.size > 0;
+  }
+
+  /** The key's name and role, or undefined for an unknown or revoked key. */
+  authenticate(key: string): { name: string; role: Role } | undefined {
+    const entry = this.byHash.get(sha256(key));
+    return entry && { name: entry.name, role: entry.role };
+  }
+
+  async create(name: string, role: Role, by: string | null): Promise<ApiKeyCreated> {
+    if ([...this.byHash.values()].some((k) => k.name === name)) {
+      throw new ConflictError(`a key named ${name} exists; revoke it first or choose another name`);
+    }
+    const key = newKey();
+    const row: ApiKeyRow = {
+      key_id: `key_${randomUUID().slice(0, 8)}`,
+      name,
+      role,
+      hash: sha256(key),
+      prefix: key.slice(0, KEY_PREFIX.length + 4),
+      created_at: this.clock.now(),
+      created_by: by,
+      revoked_at: null,
+      revoked_by: null,
+    };
+    await this.store.keys.insert(row);
+    await this.load();
+    return { ...toDto({ ...row, origin: 'api' }), key };
+  }
+
+  /** Revokes a stored key. The last admin key cannot go: nobody could manage keys after it. */
+  async revoke(keyId: string, by: string | null): Promise<ApiKey> {
+    const row = this.stored.find((k) => k.key_id === keyId || k.name === keyId);
+    if (!row) {
+      const configured = this.configured.some((k) => `config:${k.name}` === keyId || k.name === keyId);
+      throw configured
+        ? new ConflictError(`${keyId} is named in the configuration (security.auth.keys): remove it there`)
+        : new NotFoundError(`no key ${keyId}`);
+    }
+    if (row.revoked_at !== null) {
+      return toDto({ ...row, origin: 'api' });
+    }
+    const admins = [...this.byHash.values()].filter((k) => k.role === 'admin');
+    if (row.role === 'admin' && admins.length === 1) {
+      throw new ConflictError(`${row.name} is the last admin key: create another admin key before revoking it`);
+    }
+    await this.store.keys.revoke(row.key_id, this.clock.now(), by);
+    await this.load();
+    return toDto({ ...this.stored.find((k) => k.key_id === row.key_id)!, origin: 'api' });
+  }
+
+  /** Every key, configured ones first, revoked ones too; never a secret. */
+  list(): ApiKey[] {
+    const configured = [...this.byHash.values()].filter((k) => k.origin === 'config');
+    return [
+      ...configured.map((k) => ({
+        key_id: k.key_id,
+        name: k.name,
+        role: k.role,
+        prefix: k.prefix,
+        origin: 'config' as const,
+        created_at: null,
+        created_by: null,
+        revoked_at: null,
+        revoked_by: null,
+      })),
+      ...this.stored.map((row) => toDto({ ...row, origin: 'api' })),
+    ];
+  }
+}
+
+function toDto(k: ApiKeyRow & { origin: 'api' }): ApiKey {
+  return {
+    key_id: k.key_id,
+    name: k.name,
+    role: k.role,
+    prefix: k.prefix,
+    origin: k.origin,
+    created_at: iso(k.created_at),
+    created_by: k.created_by,
+    revoked_at: iso(k.revoked_at),
+    revoked_by: k.revoked_by,
+  };
+}

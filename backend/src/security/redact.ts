@@ -1,0 +1,33 @@
+import type { Config } from '../config/schema';
+import { channelSecrets } from '../notification/channels';
+
+/** Keys whose values are secrets wherever they appear in the configuration. */
+const SECRET_KEYS = /^(password|pass|secret|token|api_key|routing_key|webhook_url|authorization|sha256)$/i;
+
+/** What a secret shows as: that it is set, never what it is. */
+export const SET = '(set)';
+
+/**
+ * The configuration with every secret replaced by "(set)": the channels' own secrets (Slack URLs,
+ * routing keys, SMTP passwords, signing secrets), any value under a secret-sounding key, and any
+ * string that contains one of those secrets (an action URL with a token in it).
+ */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  const secrets = Object.values(config.notification.channels).flatMap((c) => channelSecrets(c));
+  const walk = (value: unknown, key: string): unknown => {
+    if (typeof value === 'string') {
+      if (value && (SECRET_KEYS.test(key) || secrets.some((s) => s && value.includes(s)))) {
+        return SET;
+      }
+      return value;
+    }
+    if (Array.isArray(value)) {
+      return value.map((v) => walk(v, key));
+    }
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+    }
+    return value;
+  };
+  return walk(config, '') as Record<string, unknown>;
+}
