@@ -1,14 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sha256 } from '../src/security/keys';
 import { assertListenable } from '../src/security/setup';
 import { runCli, readTable } from './cli';
-import { spawnBackend } from './process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { startBackend, type Backend } from './harness';
+import { spawnBackend } from './process';
 
 // Reliability items 10, 14, 15 and 16: keys and roles, approvals, the audit log, Grafana's webhook
 // signature, the configuration read back, a flooding source.
