@@ -161,8 +161,9 @@ describe('real Prometheus and Alertmanager', () => {
     });
     expect(await api<any[]>('/api/v1/incidents')).toHaveLength(1);
 
-    // The resolved incident leaves the active gauge; its series goes stale, so the sum falls back to 0.
-    expect(await until('no active incident through Prometheus', async () => (await scalar('sum(mahavishnu_incidents_active{job="mahavishnu"}) or vector(0)')) === '0' && '0')).toBe('0');
+    // The resolved incident's series stays, at 0, so alerts and panels can ask for `== 0`.
+    const active = 'mahavishnu_incidents_active{job="mahavishnu",incident_type="error_burst",severity="critical"}';
+    expect(await until('no active incident through Prometheus', async () => (await scalar(active)) === '0' && '0')).toBe('0');
     expect(await scalar('mahavishnu_incidents_created_total{job="mahavishnu",incident_type="error_burst",severity="critical"}')).toBe('1');
   });
 });

@@ -481,10 +481,7 @@ export class IncidentEngine {
 
   private refreshGauges(): void {
     const { metrics } = this.deps;
-    metrics.incidentsActive.reset();
-    for (const inc of this.active.values()) {
-      metrics.incidentsActive.inc({ incident_type: inc.incident_type, severity: inc.severity });
-    }
+    metrics.setActiveIncidents(this.active.values());
     metrics.windowEvents.set(this.detector.heldEvents());
     metrics.engineLag.set(this.checkpoint);
   }

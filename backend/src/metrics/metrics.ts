@@ -42,6 +42,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** The label sets of `incidentsActive` seen so far: each stays, at 0 when none is active, so `== 0` can be asked. */
+  private readonly activeSeen = new Map<string, { incident_type: string; severity: string }>();
+
+  /** Sets the active incidents by type and severity. */
+  setActiveIncidents(incidents: Iterable<{ incident_type: string; severity: string }>): void {
+    const counts = new Map<string, number>();
+    for (const { incident_type, severity } of incidents) {
+      const key = `${incident_type}/${severity}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      this.activeSeen.set(key, { incident_type, severity });
+    }
+    for (const [key, labels] of this.activeSeen) {
+      this.incidentsActive.set(labels, counts.get(key) ?? 0);
+    }
+  }
+
   readonly detectionLatency = new Histogram({
     name: 'mahavishnu_event_to_incident_seconds',
     help: 'From the arrival of the event that crossed a threshold to the committed incident',
