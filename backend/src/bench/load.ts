@@ -80,6 +80,20 @@ export interface LoadOptions {
   next: (worker: number, seq: number) => LoadItem;
   /** Path posted to; default /api/v1/events. */
   path?: string;
+  /**
+   * How many events an answer accepted, or null when it failed (default: a 202 with the backend's
+   * `{accepted, duplicates}`); for another server than ours.
+   */
+  accepted?: (res: HttpResult, item: LoadItem) => { accepted: number; duplicates: number } | null;
+}
+
+/** The backend's answer to a batch: 202 `{accepted, duplicates}`. */
+function backendAccepted(res: HttpResult): { accepted: number; duplicates: number } | null {
+  if (res.status !== 202) {
+    return null;
+  }
+  const parsed = JSON.parse(res.body) as { accepted?: number; duplicates?: number };
+  return { accepted: parsed.accepted ?? 0, duplicates: parsed.duplicates ?? 0 };
 }
 
 /** What a load run measured. */
@@ -156,13 +170,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         const end = performance.now();
         lastEnd = Math.max(lastEnd, end);
         result.requests += 1;
-        if (res.status !== 202) {
+        const took = (o.accepted ?? backendAccepted)(res, item);
+        if (!took) {
           fail(`HTTP ${res.status}: ${res.body.slice(0, 300)}`);
           continue;
         }
-        const parsed = JSON.parse(res.body) as { accepted?: number; duplicates?: number };
-        result.accepted += parsed.accepted ?? 0;
-        result.duplicates += parsed.duplicates ?? 0;
+        result.accepted += took.accepted;
+        result.duplicates += took.duplicates;
         result.latenciesMs.push(end - sentAt);
         item.onAccepted?.(end);
       } catch (err) {

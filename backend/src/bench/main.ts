@@ -9,6 +9,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { alertmanagerBinary, alertmanagerThroughput, startAlertmanager } from './alertmanager';
 import { startBackend, type BackendProcess } from './backend';
 import { keepAliveAgent, request, type Target } from './load';
 import { incidentLatency, throughput, type IncidentLatencyResult, type ThroughputResult } from './scenarios';
@@ -154,6 +155,7 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
       throw new Error(`the backend ${backend.exited()} during the run\n${backend.stderrTail()}`);
     }
     const rss = backend.peakRssMb();
+    const peer = await alertmanagerScenario(seconds);
 
     const rows = [
       ['scenario', 'events/s', 'p50 ms', 'p99 ms', ''],
@@ -180,6 +182,15 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
       ],
       ['peak RSS (backend)', rss === null ? 'n/a' : `${rss.toFixed(0)} MB`],
     ];
+    if (peer) {
+      rows.push([
+        `Alertmanager ${peer.version}: 100 alerts/request, ${CONNECTIONS} conn`,
+        fmt(peer.result.eventsPerSecond, 0),
+        fmt(peer.result.latency.p50),
+        fmt(peer.result.latency.p99),
+        `(ours / Alertmanager: ${(a.eventsPerSecond / peer.result.eventsPerSecond).toFixed(2)}x)`,
+      ]);
+    }
     const met = {
       batch100: a.eventsPerSecond >= TARGETS.batch100EventsPerSecond,
       single: b.eventsPerSecond >= TARGETS.singleEventsPerSecond,
@@ -190,7 +201,8 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
     process.stdout.write(
       `targets: 100/req >= ${TARGETS.batch100EventsPerSecond} ev/s, 1/req >= ${TARGETS.singleEventsPerSecond} ev/s, p99 event->incident < ${TARGETS.incidentP99Ms} ms\n` +
         `         ${yn(met.batch100)}, ${yn(met.single)}, ${yn(met.incident_p99)}\n` +
-        `cpu (% of one core): A ${cpuText(aCpu)}; B ${cpuText(bCpu)}; C ${cpuText(cCpu)}\n`
+        `cpu (% of one core): A ${cpuText(aCpu)}; B ${cpuText(bCpu)}; C ${cpuText(cCpu)}\n` +
+        (peer ? '' : 'Alertmanager: not installed (apt-get install prometheus-alertmanager), so no ratio\n')
     );
 
     const ok =
@@ -209,6 +221,9 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
       single: { ...throughputJson(b), cpu: cpuJson(bCpu) },
       event_to_incident: { ...incidentJson(c), cpu: cpuJson(cCpu) },
       peak_rss_mb: rss === null ? null : round(rss, 1),
+      alertmanager: peer
+        ? { version: peer.version, ...throughputJson(peer.result), ratio_ours_to_alertmanager: round(a.eventsPerSecond / peer.result.eventsPerSecond, 2) }
+        : null,
       targets: TARGETS,
       targets_met: met,
     };
@@ -216,6 +231,25 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
     return ok;
   } finally {
     agent.destroy();
+  }
+}
+
+/** Scenario D: the same batches against a real Alertmanager, when one is installed. */
+async function alertmanagerScenario(seconds: number) {
+  const bin = alertmanagerBinary();
+  if (!bin) {
+    log('D: no Alertmanager installed; skipped');
+    return null;
+  }
+  const am = await startAlertmanager(bin, CONNECTIONS);
+  try {
+    log(`D: Alertmanager ${am.version}, 100 alerts/request, ${CONNECTIONS} connections, ${seconds} s`);
+    await alertmanagerThroughput(am.target, 100, 10, 500);
+    const result = await alertmanagerThroughput(am.target, 100, CONNECTIONS, seconds * 1000);
+    log(`D: ${result.eventsPerSecond.toFixed(0)} alerts/s, ${result.load.failed} failed`);
+    return { version: am.version, result };
+  } finally {
+    await am.stop();
   }
 }
 
@@ -235,7 +269,7 @@ async function main(): Promise<number> {
     return 1;
   }
   // Nothing may hang: a watchdog bounds the whole run, signals clean up too.
-  const watchdogMs = (4 * seconds + 120) * 1000;
+  const watchdogMs = (5 * seconds + 120) * 1000;
   const watchdog = setTimeout(() => {
     log(`watchdog: the run took longer than ${watchdogMs / 1000} s`);
     void cleanup().finally(() => process.exit(1));
