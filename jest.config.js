@@ -37,6 +37,9 @@ module.exports = {
       rootDir: __dirname,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/backend/**/*.test.ts'],
+      // With MAHAVISHNU_TEST_STORE=postgres each backend has its own schema; these drop them at the end.
+      globalSetup: '<rootDir>/backend/test/global-setup.ts',
+      globalTeardown: '<rootDir>/backend/test/global-teardown.ts',
       transform: {
         '^.+\\.(t|j)sx?$': backendSwcTransform,
         '^.+\\.mjs$': backendSwcTransform,

@@ -26,7 +26,7 @@ import { AuditLog } from './security/audit';
 import { KeyRing } from './security/keys';
 import { assertListenable, grafanaWebhookVerifier } from './security/setup';
 import { SourceRateLimiter } from './security/rate-limit';
-import { openSqlite } from './store/db';
+import { openStoreDb } from './store/db';
 import { Store } from './store/store';
 import { systemClock, type Clock } from './util/clock';
 
@@ -74,9 +74,16 @@ export class IncidentManager {
   static async build(opts: BuildOptions): Promise<IncidentManager> {
     const { config, logger } = opts;
     const clock = opts.clock ?? systemClock;
-    const { db } = openSqlite({ dataDir: config.store.data_dir, synchronous: config.store.sqlite_synchronous });
-    const store = new Store(db);
-    await store.migrate();
+    const { db, schema } = await openStoreDb(config.store, (err) =>
+      logger.warn({ err }, 'a pooled PostgreSQL connection failed; the pool replaces it')
+    );
+    const store = new Store(db, schema);
+    try {
+      await store.migrate();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
     const metrics = new Metrics();
     const bus = new ChangeBus();
     // Every connection out (receivers, http actions, the SMTP relay) is checked against the allowlist at connect time.

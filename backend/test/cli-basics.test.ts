@@ -1,5 +1,6 @@
 import { ev, startBackend, type Backend } from './harness';
 import { readCsv, readTable, runCli, startCli } from './cli';
+import { testStoreEnv } from './test-store';
 
 // Real servers and processes: generous under a loaded CI machine, though each test takes about a second.
 jest.setTimeout(30_000);
@@ -85,7 +86,7 @@ describe('mahavishnu incidents dashboard, start and status', () => {
     const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'mahavishnu-cli-'));
     try {
-      const server = startCli(['dashboard', '--port', '0', '--data-dir', dir]);
+      const server = startCli(['dashboard', '--port', '0', '--data-dir', dir], { env: testStoreEnv(dir) });
       const printed = await server.waitFor('stdout', /Incident dashboard: (http:\/\/127\.0\.0\.1:\d+)\//);
       const url = /Incident dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(printed)![1];
       const status = await runCli(['status'], { url });

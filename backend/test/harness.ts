@@ -6,8 +6,9 @@ import { IncidentManager } from '../src/builder';
 import { parseConfig } from '../src/config/load';
 import type { ConfigInput } from '../src/config/schema';
 import { ManualClock } from '../src/util/clock';
+import { dropSchemas, schemaFor, TEST_STORE, testStoreConfig } from './test-store';
 
-/** A backend on an ephemeral loopback port with a real SQLite file and a clock the test drives. */
+/** A backend on an ephemeral loopback port with a real store (SQLite file, or its own PostgreSQL schema: test-store.ts) and a clock the test drives. */
 export interface Backend {
   url: string;
   clock: ManualClock;
@@ -29,7 +30,7 @@ export const T0 = Date.parse('2026-11-26T10:00:00Z');
 
 export async function startBackend(config: ConfigInput = {}, dataDir?: string, clock = new ManualClock(T0), env: NodeJS.ProcessEnv = {}): Promise<Backend> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'mahavishnu-test-'));
-  const cfg = parseConfig({ ...config, store: { ...(config.store ?? {}), data_dir: dir } });
+  const cfg = parseConfig({ ...config, store: { ...testStoreConfig(dir), ...(config.store ?? {}), data_dir: dir } });
   const manager = await IncidentManager.build({ config: cfg, logger: pino({ level: 'silent' }), clock, sweepTimer: false, env });
   const { port } = await manager.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
@@ -83,6 +84,9 @@ export async function startBackend(config: ConfigInput = {}, dataDir?: string, c
       }
       if (!dataDir) {
         rmSync(dir, { recursive: true, force: true });
+        if (TEST_STORE === 'postgres') {
+          await dropSchemas([schemaFor(dir)]);
+        }
       }
     },
   };

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { testStoreEnv } from './test-store';
 
 const BIN = join(__dirname, '../bin/mahavishnu.js');
 const BUILT = join(__dirname, '../dist/cli/main.js');
@@ -18,7 +19,7 @@ export async function spawnBackend(dataDir: string, env: Record<string, string> 
     throw new Error('backend/dist is missing: run `npm run build:backend` first (npm test does)');
   }
   const child = spawn(process.execPath, [BIN, 'incidents', 'start', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, MAHAVISHNU_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, MAHAVISHNU_LOG_LEVEL: 'warn', ...testStoreEnv(dataDir), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -8,6 +8,7 @@ import { assertListenable } from '../src/security/setup';
 import { runCli, readTable } from './cli';
 import { startBackend, type Backend } from './harness';
 import { spawnBackend } from './process';
+import { TEST_STORE } from './test-store';
 
 // Reliability items 10, 14, 15 and 16: keys and roles, approvals, the audit log, Grafana's webhook
 // signature, the configuration read back, a flooding source.
@@ -85,9 +86,10 @@ describe('API keys and roles', () => {
   });
 
   test('keys are stored as SHA-256 hashes only, and listed without their secrets', async () => {
-    const db = new Database(join(b.dataDir, 'mahavishnu.sqlite'), { readonly: true });
+    // What is at rest: the SQLite file read on its own, or the PostgreSQL table.
+    const db = TEST_STORE === 'sqlite' ? new Database(join(b.dataDir, 'mahavishnu.sqlite'), { readonly: true }) : null;
     try {
-      const rows = db.prepare('SELECT * FROM api_keys').all() as Array<Record<string, unknown>>;
+      const rows = (db ? db.prepare('SELECT * FROM api_keys').all() : await b.manager.services.store.db.selectFrom('api_keys').selectAll().execute()) as Array<Record<string, unknown>>;
       expect(rows).toHaveLength(5);
       const dump = JSON.stringify(rows);
       for (const key of Object.values(keys)) {
@@ -95,7 +97,7 @@ describe('API keys and roles', () => {
         expect(rows.some((r) => r.hash === sha256(key))).toBe(true);
       }
     } finally {
-      db.close();
+      db?.close();
     }
     const listed = await b.req('GET', '/api/v1/keys', undefined, bearer(keys.admin));
     expect(listed.body.map((k: { name: string }) => k.name)).toEqual(['ops-admin', 'the-viewer', 'the-responder', 'the-lead', 'the-source']);

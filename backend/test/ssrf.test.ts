@@ -12,6 +12,7 @@ import { HttpReceiver } from '../src/notification/channels/testing/http-receiver
 import { ManualClock } from '../src/util/clock';
 import { T0 } from './harness';
 import { spawnBackend, until, type BackendProcess } from './process';
+import { testStoreConfig } from './test-store';
 
 // Reliability test 11 (SSRF), with test 13's rule that the URL's credential never shows.
 jest.setTimeout(30_000);
@@ -62,7 +63,7 @@ async function startUnchecked(input: ConfigInput): Promise<Running> {
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   const manager = await IncidentManager.build({
-    config: ConfigSchema.parse({ ...input, store: { data_dir: dir } }),
+    config: ConfigSchema.parse({ ...input, store: { ...testStoreConfig(dir), data_dir: dir } }),
     logger,
     clock: new ManualClock(T0),
     sweepTimer: false,

@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { IncidentManager } from '../builder';
 import { loadConfig } from '../config/load';
+import type { Config } from '../config/schema';
+import { redactUrlPassword } from '../security/redact';
 import { createLogger } from '../util/logger';
 
 interface ServeOptions {
@@ -17,8 +19,8 @@ async function serve(opts: ServeOptions, banner: (url: string, dataDir: string) 
   const manager = await IncidentManager.build({ config, logger });
   const addr = await manager.listen(config.server.port, config.server.host);
   const url = `http://${addr.host}:${addr.port}`;
-  logger.info({ url, data_dir: config.store.data_dir }, 'mahavishnu backend listening');
-  process.stdout.write(`${banner(url, config.store.data_dir)}\n`);
+  logger.info({ url, data_dir: config.store.data_dir, store: storeDescription(config.store) }, 'mahavishnu backend listening');
+  process.stdout.write(`${banner(url, config.store.kind === 'postgres' ? storeDescription(config.store) : config.store.data_dir)}\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');
@@ -30,6 +32,11 @@ async function serve(opts: ServeOptions, banner: (url: string, dataDir: string) 
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/** Where the data is, for the banner and the log: never with the URL's password. */
+function storeDescription(store: Config['store']): string {
+  return store.kind === 'postgres' ? `${redactUrlPassword(store.url ?? '')} (schema ${store.schema ?? 'public'})` : `sqlite in ${store.data_dir}`;
 }
 
 function withServeOptions(cmd: Command): Command {

@@ -32,6 +32,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   set('server', 'port', envInt(env, 'MAHAVISHNU_PORT'));
   set('server', 'host', env.MAHAVISHNU_HOST || undefined);
   set('store', 'data_dir', env.MAHAVISHNU_DATA_DIR || undefined);
+  if (env.MAHAVISHNU_STORE_URL) {
+    set('store', 'kind', 'postgres');
+    set('store', 'url', env.MAHAVISHNU_STORE_URL);
+  }
+  set('store', 'schema', env.MAHAVISHNU_STORE_SCHEMA || undefined);
   set('log', 'level', env.MAHAVISHNU_LOG_LEVEL || undefined);
   set('server', 'port', overrides.port);
   set('server', 'host', overrides.host);

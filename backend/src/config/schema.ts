@@ -24,12 +24,19 @@ export const ConfigSchema = z
       .prefault({}),
     store: z
       .object({
-        kind: z.enum(['sqlite']).default('sqlite'),
+        kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
         data_dir: z.string().min(1).default('./data'),
         /** `normal` survives a process crash; `full` also survives power loss. */
         sqlite_synchronous: z.enum(['normal', 'full']).default('normal'),
+        /** PostgreSQL only, and required there: `postgres://user:pass@host:5432/db` (env MAHAVISHNU_STORE_URL). */
+        url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+        /** PostgreSQL only: the schema the tables live in, created when missing (default `public`). */
+        schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
+        /** PostgreSQL only: most pooled connections. */
+        pool_max: z.number().int().min(1).max(100).default(10),
       })
       .strict()
+      .refine((s) => s.kind !== 'postgres' || s.url !== undefined, { message: 'store.url is required when store.kind is postgres', path: ['url'] })
       .prefault({}),
     ingest: z
       .object({

@@ -21,13 +21,14 @@ export const TimeInputSchema = z.union([
  */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** An identifying or grouping string of an event: bounded, and well-formed Unicode. */
+/** An identifying or grouping string of an event: bounded, well-formed Unicode, no NUL (PostgreSQL's text cannot hold one). */
 function idText() {
   return z
     .string()
     .min(1)
     .max(MAX_ID)
-    .refine((v) => !LONE_SURROGATE.test(v), 'not well-formed Unicode (a lone surrogate)');
+    .refine((v) => !LONE_SURROGATE.test(v), 'not well-formed Unicode (a lone surrogate)')
+    .refine((v) => !v.includes('\u0000'), 'must not contain NUL (U+0000)');
 }
 
 /** Whether a JSON value nests deeper than `limit` levels; it looks no deeper than that (the value may nest deeper than the stack). */

@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Generated } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Generated,
+  type PostgresPool,
+  type PostgresPoolClient,
+} from 'kysely';
+import { Pool, types as pgTypes } from 'pg';
 
 /** The stored rows. Times are epoch milliseconds; JSON columns are text. */
 export interface EventsTable {
@@ -202,4 +211,107 @@ export function openSqlite(opts: SqliteOptions): { db: Kysely<DB>; file: string 
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, file };
+}
+
+export interface PostgresOptions {
+  /** `postgres://user:pass@host:port/db`. */
+  url: string;
+  /** The schema the tables live in (created when missing); `public` when not given. */
+  schema?: string;
+  /** Most pooled connections. */
+  poolMax?: number;
+  /** Told of an idle pooled connection that failed (the pool replaces it). */
+  onPoolError?: (err: Error) => void;
+}
+
+/** A schema name that is safe to put in DDL and in `search_path` unquoted. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/**
+ * `bigint` (times in epoch ms, `count(*)`) and `numeric` come back from `pg` as strings; the store
+ * reads numbers, as on SQLite. Epoch milliseconds and row counts are well inside 2^53.
+ */
+const pgTypeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if ((oid === INT8 || oid === NUMERIC) && format !== 'binary') {
+      return (v: string) => (v === null ? null : Number(v));
+    }
+    return pgTypes.getTypeParser(oid, format as 'text');
+  }) as typeof pgTypes.getTypeParser,
+};
+
+/**
+ * PostgreSQL's text cannot hold U+0000 (SQLite's can): a string parameter with one would fail the
+ * query (a 500 for a filter or an event with a NUL in it). It is sent with U+FFFD in its place, as
+ * UTF-8 does with a lone surrogate; no stored text holds a NUL, so a filter with one still matches
+ * what it matched before. Known difference: `a<NUL>b` and `a<U+FFFD>b` are the same text here.
+ */
+function withoutNul(pool: Pool): PostgresPool {
+  const clean = (params: readonly unknown[] | undefined) =>
+    params?.map((p) => (typeof p === 'string' && p.includes('\u0000') ? p.replace(/\u0000/g, '\ufffd') : p));
+  return {
+    connect: async (): Promise<PostgresPoolClient> => {
+      const client = await pool.connect();
+      return {
+        // A cursor (Kysely's stream) is passed through as it is.
+        query: ((text: unknown, params?: readonly unknown[]) =>
+          typeof text === 'string'
+            ? client.query(text, clean(params) as unknown[])
+            : client.query(text as never)) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
+/**
+ * Opens a pool on PostgreSQL behind Kysely, with every connection's `search_path` set to the
+ * schema (created when missing). The engine stays the single writer; the pool serves reads.
+ */
+export async function openPostgres(opts: PostgresOptions): Promise<{ db: Kysely<DB>; schema: string }> {
+  const schema = opts.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`store.schema must be a lower-case SQL identifier, not ${JSON.stringify(schema)}`);
+  }
+  const pool = new Pool({
+    connectionString: opts.url,
+    max: opts.poolMax ?? 10,
+    options: `-c search_path=${schema}`,
+    types: pgTypeParsers,
+  });
+  // A connection that drops while idle must not take the process down; the next query reconnects.
+  pool.on('error', (err) => opts.onPoolError?.(err));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withoutNul(pool) }) });
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, schema };
+}
+
+/** The configured store: SQLite in `data_dir`, or PostgreSQL at `url` in `schema`. */
+export async function openStoreDb(
+  cfg: {
+    kind: 'sqlite' | 'postgres';
+    data_dir: string;
+    sqlite_synchronous: 'normal' | 'full';
+    url?: string;
+    schema?: string;
+    pool_max?: number;
+  },
+  onPoolError?: (err: Error) => void
+): Promise<{ db: Kysely<DB>; schema?: string }> {
+  if (cfg.kind === 'postgres') {
+    if (!cfg.url) {
+      throw new Error('store.url is required when store.kind is postgres');
+    }
+    return openPostgres({ url: cfg.url, schema: cfg.schema, poolMax: cfg.pool_max, onPoolError });
+  }
+  return { db: openSqlite({ dataDir: cfg.data_dir, synchronous: cfg.sqlite_synchronous }).db };
 }

@@ -1,15 +1,45 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  PostgresAdapter,
+  sql,
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+
+function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * An auto-increment integer primary key, per dialect: SQLite's `integer primary key autoincrement`
+ * (the DDL the landed migrations always produced) or PostgreSQL's identity column.
+ */
+function idColumn<T extends string>(
+  db: Kysely<any>,
+  table: CreateTableBuilder<T, any>,
+  name: string
+): CreateTableBuilder<T, any> {
+  if (isPostgres(db)) {
+    return table.addColumn(name, 'integer', (c: ColumnDefinitionBuilder) =>
+      c.primaryKey().generatedByDefaultAsIdentity()
+    );
+  }
+  return table.addColumn(name, 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement());
+}
 
 /**
  * The schema's history. Names are timestamps; a migration that has landed is never edited,
- * a change is a new migration. The same set serves SQLite and (issue F) PostgreSQL.
+ * a change is a new migration. The same set serves SQLite and PostgreSQL: where the two need other
+ * DDL (auto-increment keys; rule ids ordered byte-wise, as SQLite does, whatever the database's
+ * collation) it says so per dialect, and the SQLite DDL stays what it always was.
  */
 const migrations: Record<string, Migration> = {
   '2026_11_27_0001_core': {
     async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('events')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await idColumn(db, db.schema.createTable('events'), 'seq')
         .addColumn('event_id', 'text', (c) => c.notNull().unique())
         .addColumn('ts', 'bigint', (c) => c.notNull())
         .addColumn('received_at', 'bigint', (c) => c.notNull())
@@ -23,9 +53,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('events_ts').on('events').column('ts').execute();
       await db.schema.createIndex('events_received_at').on('events').column('received_at').execute();
 
-      await db.schema
-        .createTable('incidents')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await idColumn(db, db.schema.createTable('incidents'), 'seq')
         .addColumn('incident_id', 'text', (c) => c.notNull().unique())
         .addColumn('incident_type', 'text', (c) => c.notNull())
         .addColumn('severity', 'text', (c) => c.notNull())
@@ -64,9 +92,7 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('incident_events_seq').on('incident_events').column('event_seq').execute();
 
-      await db.schema
-        .createTable('timeline')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      await idColumn(db, db.schema.createTable('timeline'), 'id')
         .addColumn('incident_id', 'text', (c) => c.notNull())
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('entry_type', 'text', (c) => c.notNull())
@@ -78,7 +104,7 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('rules')
-        .addColumn('rule_id', 'text', (c) => c.primaryKey())
+        .addColumn('rule_id', isPostgres(db) ? sql`text collate "C"` : 'text', (c) => c.primaryKey())
         .addColumn('definition', 'text', (c) => c.notNull())
         .addColumn('builtin', 'integer', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -101,9 +127,7 @@ const migrations: Record<string, Migration> = {
   },
   '2026_11_27_0002_response': {
     async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('action_runs')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await idColumn(db, db.schema.createTable('action_runs'), 'seq')
         .addColumn('run_id', 'text', (c) => c.notNull().unique())
         .addColumn('incident_id', 'text', (c) => c.notNull())
         .addColumn('action_id', 'text', (c) => c.notNull())
@@ -128,9 +152,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('action_runs_action').on('action_runs').columns(['action_id', 'queued_at']).execute();
       await db.schema.createIndex('action_runs_status').on('action_runs').column('status').execute();
 
-      await db.schema
-        .createTable('outbox')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await idColumn(db, db.schema.createTable('outbox'), 'seq')
         .addColumn('delivery_id', 'text', (c) => c.notNull().unique())
         .addColumn('incident_id', 'text', (c) => c.notNull())
         .addColumn('receiver', 'text', (c) => c.notNull())
@@ -159,9 +181,7 @@ const migrations: Record<string, Migration> = {
   },
   '2026_11_27_0003_security': {
     async up(db: Kysely<any>) {
-      await db.schema
-        .createTable('api_keys')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await idColumn(db, db.schema.createTable('api_keys'), 'seq')
         .addColumn('key_id', 'text', (c) => c.notNull().unique())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('role', 'text', (c) => c.notNull())
@@ -173,9 +193,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('revoked_by', 'text')
         .execute();
 
-      await db.schema
-        .createTable('audit_log')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await idColumn(db, db.schema.createTable('audit_log'), 'seq')
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('actor', 'text')
         .addColumn('key_name', 'text')
@@ -212,8 +230,14 @@ class InCodeMigrations implements MigrationProvider {
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
+  // On PostgreSQL the migration tables are looked up in the store's schema: without it Kysely
+  // would take another schema's kysely_migration table for this one's.
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeMigrations(),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

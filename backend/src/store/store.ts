@@ -25,7 +25,11 @@ export class Store {
   readonly audit: AuditStore;
   readonly approvals: ApprovalStore;
 
-  constructor(readonly db: Kysely<DB>) {
+  /** `schema`: the PostgreSQL schema the tables live in (none on SQLite). */
+  constructor(
+    readonly db: Kysely<DB>,
+    private readonly schema?: string
+  ) {
     this.events = new EventLog(db);
     this.incidents = new IncidentStore(db);
     this.rules = new RuleStore(db);
@@ -39,12 +43,12 @@ export class Store {
   }
 
   async migrate(): Promise<void> {
-    await migrateToLatest(this.db);
+    await migrateToLatest(this.db, this.schema);
   }
 
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new Store(trx)));
+    return this.db.transaction().execute((trx) => fn(new Store(trx, this.schema)));
   }
 
   async close(): Promise<void> {

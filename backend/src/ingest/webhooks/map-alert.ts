@@ -80,11 +80,11 @@ const MAX_SOURCE = 256;
 const MAX_MESSAGE = 8192;
 
 /**
- * Text fit for an event: lone surrogates (which the event schema refuses, as the store cannot keep
- * them) replaced by U+FFFD, and cut to `max` without splitting a surrogate pair.
+ * Text fit for an event: lone surrogates and NUL (which the event schema refuses, as a store cannot
+ * keep them) replaced by U+FFFD, and cut to `max` without splitting a surrogate pair.
  */
 function eventText(text: string, max = Infinity): string {
-  const clean = text.replace(/\p{Cs}/gu, '\uFFFD');
+  const clean = text.replace(/[\p{Cs}\u0000]/gu, '\uFFFD');
   if (clean.length <= max) {
     return clean;
   }
