@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { startBackend, type Backend } from '../harness';
-import { eventBreak, validEvent, type EventBreak } from './arbitraries';
+import { eventBreak, validEvent, type EventBreak } from './payloads';
 
 const MAX_BATCH = 50;
 const RUNS = 100;

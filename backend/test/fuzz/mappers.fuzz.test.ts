@@ -19,7 +19,8 @@ import { IncidentEventInputSchema } from '../../src/schema/events';
 import { safeParseInput } from '../../src/schema/safe-parse';
 import { EVENT_SEVERITIES } from '../../src/schema/vocabulary';
 import { ValidationError } from '../../src/util/errors';
-import { ALERTMANAGER_FIXTURE, GRAFANA_FIXTURE, nastyString, webhookPayload } from './arbitraries';
+import { nastyString } from './arbitraries';
+import { ALERTMANAGER_FIXTURE, GRAFANA_FIXTURE, webhookPayload } from './payloads';
 
 const RUNS = 600;
 

@@ -9,22 +9,9 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { ApiErrorSchema } from '../../src/schema/errors';
 import { startBackend, type Backend } from '../harness';
-import {
-  ALERTMANAGER_FIXTURE,
-  bodyText,
-  deepMetadataEventText,
-  encodeSegment,
-  eventsBodyText,
-  fromSchema,
-  GRAFANA_FIXTURE,
-  nearValidEvent,
-  pathSegment,
-  queryString,
-  rawBody,
-  webhookPayload,
-  type JsonSchema,
-  type RawBody,
-} from './arbitraries';
+import { bodyText, fromSchema, type JsonSchema } from './arbitraries';
+import { encodeSegment, pathSegment, queryString, rawBody, type RawBody } from './http-parts';
+import { ALERTMANAGER_FIXTURE, deepMetadataEventText, eventsBodyText, GRAFANA_FIXTURE, nearValidEvent, webhookPayload } from './payloads';
 
 /** Small, so that the fuzz also crosses the limit; the batch limit likewise. */
 const BODY_LIMIT = 64 * 1024;
