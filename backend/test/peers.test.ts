@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256 } from '../src/security/keys';
 import { alertmanagerBinary, startAlertmanager } from './peers/alertmanager';
 import { startMetricService, type MetricService } from './peers/metric-service';
 import { prometheusBinary, query, startPrometheus, type Peer } from './peers/prometheus';
@@ -34,7 +34,6 @@ let alertmanager: Peer | undefined;
 let prometheus: Peer | undefined;
 
 const KEYS = { alertmanager: 'alertmanager-key-0123456789abcdef', reader: 'reader-key-0123456789abcdef' };
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 async function api<T = any>(path: string): Promise<T> {
   const res = await fetch(backend!.url + path, { headers: { authorization: `Bearer ${KEYS.reader}` } });

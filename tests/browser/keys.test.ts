@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../backend/src/security/keys';
 import { until } from '../../backend/test/process';
 import { screenshot, startStack, type Stack } from './harness';
 
@@ -6,7 +6,6 @@ import { screenshot, startStack, type Stack } from './harness';
 jest.setTimeout(60_000);
 
 const KEYS = { viewer: 'viewer-key-0123456789abcdef', responder: 'responder-key-0123456789abcdef' };
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('the standalone pages of a backend that requires keys', () => {
   let stack: Stack;

@@ -37,6 +37,8 @@ export function createApp(s: Services, logger: Logger): express.Express {
   routes.push(...eventRoutes(s), ...incidentRoutes(s), ...ruleRoutes(s), ...queryRoutes(s), ...securityRoutes(s), ...systemRoutes(s, () => (doc ??= buildOpenApi(routes, API_VERSION))));
 
   for (const r of routes) {
+    const access = accessOf(r);
+    const audited = isAudited(r);
     app[r.method](r.path, async (req: Request, res: Response) => {
       const started = process.hrtime.bigint();
       res.on('finish', () => {
@@ -44,7 +46,7 @@ export function createApp(s: Services, logger: Logger): express.Express {
         s.metrics.httpDuration.observe({ method: r.method.toUpperCase(), route: r.path, status: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
       });
       let caller = OPEN_CALLER;
-      if (isAudited(r)) {
+      if (audited) {
         res.on('finish', () => {
           const params = req.params as Record<string, string>;
           void s.audit.record({
@@ -58,8 +60,8 @@ export function createApp(s: Services, logger: Logger): express.Express {
           });
         });
       }
-      caller = authenticate(req, accessOf(r), s.security, r.signed);
-      authorize(caller, accessOf(r));
+      caller = authenticate(req, access, s.security, r.signed);
+      authorize(caller, access);
       const body = r.method === 'get' || r.method === 'delete' ? undefined : parseBody(r.bodyInHandler ? undefined : r.body, req.body);
       const query = parseQuery(r.query, req.query);
       // With keys, the person is who the key says (or Grafana's X-Grafana-User); a body cannot claim another.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INCIDENT_STATUSES, IncidentTypeSchema, SeveritySchema } from '../schema/enums';
+import { MAX_DATE_MS } from '../util/time';
 
 /**
  * The wire types of `POST /api/v1/query`, the Grafana datasource's one endpoint: one source for
@@ -20,9 +21,6 @@ function limit(byDefault: number) {
 }
 
 const DIGITS = /^\d+$/;
-
-/** The last millisecond a JavaScript Date can hold. */
-const MAX_DATE_MS = 8.64e15;
 
 /** A time as Grafana sends it: epoch milliseconds (number or string of digits) or ISO 8601; read as epoch ms. */
 export const TimeInputSchema = z

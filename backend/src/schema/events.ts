@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { MAX_DATE_MS } from '../util/time';
 import { EventSeveritySchema } from './enums';
 
 const MAX_ID = 256;
 const MAX_TEXT = 8192;
-/** Epoch milliseconds of the last time a Date can hold. */
-const MAX_TIME_MS = 8.64e15;
 /** Deepest metadata accepted: far past real payloads, far short of what overflows the stack when stored. */
 const MAX_METADATA_DEPTH = 32;
 
@@ -12,7 +11,7 @@ const MAX_METADATA_DEPTH = 32;
 export const TimeInputSchema = z.union([
   z.iso.datetime({ offset: true, local: false }),
   z.iso.date(),
-  z.number().int().nonnegative().max(MAX_TIME_MS),
+  z.number().int().nonnegative().max(MAX_DATE_MS),
 ]);
 
 /**

@@ -15,7 +15,3 @@ export interface Caller {
 /** The caller of a backend with no keys: anyone on loopback, unrestricted. */
 export const OPEN_CALLER: Caller = { actor: null, keyName: null, role: null };
 
-/** Whether the caller is authenticated (keys are configured). */
-export function isAuthenticated(caller: Caller): caller is Caller & { role: Role } {
-  return caller.role !== null;
-}

@@ -27,11 +27,6 @@ export function atLeast(role: Role, needed: Role): boolean {
   return role !== 'source' && RANK[role] >= RANK[needed];
 }
 
-/** The role that may approve an action of this approval level. */
-export function approverRole(approval: 'responder' | 'lead'): Role {
-  return approval;
-}
-
 /** The least role that has `access`, for messages. */
 export function roleFor(access: Access): string {
   return { public: 'none', read: 'viewer', ingest: 'source or responder', respond: 'responder', admin: 'admin' }[access];

@@ -3,17 +3,7 @@ import type { Role } from '../security/config';
 import type { ApiKeysTable, DB } from './db';
 
 /** A stored API key: its hash, never the key. */
-export interface ApiKeyRow {
-  key_id: string;
-  name: string;
-  role: Role;
-  hash: string;
-  prefix: string;
-  created_at: number;
-  created_by: string | null;
-  revoked_at: number | null;
-  revoked_by: string | null;
-}
+export type ApiKeyRow = Omit<Selectable<ApiKeysTable>, 'seq' | 'role'> & { role: Role };
 
 /** API keys created through the API or the CLI. */
 export class KeyStore {

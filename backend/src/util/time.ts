@@ -20,10 +20,10 @@ export function eventTime(value: string | number | undefined, fallback: number):
 const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
-/** `since` as the API takes it: a duration back from now (`1h`, `7d`) or an absolute time. */
-/** The last millisecond a JavaScript Date can hold. */
-const MAX_DATE_MS = 8.64e15;
+/** Epoch milliseconds of the last time a JavaScript Date can hold; a time past it cannot be shown back. */
+export const MAX_DATE_MS = 8.64e15;
 
+/** `since` as the API takes it: a duration back from now (`1h`, `7d`) or an absolute time. */
 export function parseSince(value: string, now: number): number | null {
   const rel = RELATIVE.exec(value.trim());
   const ms = rel ? now - Number(rel[1]) * UNIT_SECONDS[rel[2]] * 1000 : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
