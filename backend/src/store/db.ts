@@ -129,6 +129,9 @@ export interface OutboxTable {
   created_at: number;
   next_attempt_at: number | null;
   sent_at: number | null;
+  /** The replica delivering the row, and until when its claim holds. */
+  claimed_by: string | null;
+  claimed_until: number | null;
 }
 
 /** What people added to a post-mortem, and when it was generated and refreshed. */
@@ -179,7 +182,19 @@ export interface ApprovalsTable {
   used_by_run: string | null;
 }
 
+/** A lease held by one replica: `engine` is the engine's leader. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  /** Bumped at each election: a commit made under an older term is refused. */
+  term: number;
+  expires_at: number;
+  /** Where the holder answers API calls that need the engine. */
+  address: string | null;
+}
+
 export interface DB {
+  leases: LeasesTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   approvals: ApprovalsTable;

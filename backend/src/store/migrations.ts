@@ -221,6 +221,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('approvals_action').on('approvals').columns(['incident_id', 'action_id']).execute();
     },
   },
+  '2026_11_27_0004_replicas': {
+    async up(db: Kysely<any>) {
+      // Which replica is delivering a notification, and until when its claim holds (then another may).
+      await db.schema.alterTable('outbox').addColumn('claimed_by', 'text').execute();
+      await db.schema.alterTable('outbox').addColumn('claimed_until', 'bigint').execute();
+      await db.schema.createIndex('outbox_queue').on('outbox').columns(['incident_id', 'receiver', 'seq']).execute();
+      // The engine's leader: who holds it, in which term, until when (the lease), and where it answers.
+      await db.schema
+        .createTable('leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('term', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('address', 'text')
+        .execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {
