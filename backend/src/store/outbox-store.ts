@@ -78,11 +78,11 @@ export class OutboxStore {
 }
 
 function toRow(r: OutboxRecord): Omit<OutboxTable, 'seq'> {
-  return { ...r, message: JSON.stringify(r.message) };
+  return { ...r, message: JSON.stringify(r.message), claimed_by: null, claimed_until: null };
 }
 
 function fromRow(row: Selectable<OutboxTable>): OutboxRecord {
-  const { seq: _seq, ...r } = row;
+  const { seq: _seq, claimed_by: _by, claimed_until: _until, ...r } = row;
   const num = (v: number | null) => (v === null ? null : Number(v));
   return {
     ...r,
