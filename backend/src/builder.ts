@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './api/app';
+import { SoloLeadership, type Leadership, type Signal } from './cluster/leadership';
+import { defaultReplicaId } from './cluster/names';
+import { PostgresLeadership } from './cluster/postgres-leadership';
 import type { Services } from './api/services';
 import type { Config } from './config/schema';
 import { ChangeBus } from './engine/change-bus';
@@ -62,7 +65,9 @@ function buildChannels(cfg: NotificationConfig, deps: Parameters<typeof createCh
  */
 export class IncidentManager {
   private sweepHandle: NodeJS.Timeout | null = null;
+  private catchUpHandle: NodeJS.Timeout | null = null;
   private server: Server | null = null;
+  private timers = false;
 
   private constructor(
     readonly services: Services,
@@ -84,6 +89,18 @@ export class IncidentManager {
       await store.close();
       throw err;
     }
+    const replicaId = config.cluster.replica_id ?? defaultReplicaId();
+    const leadership: Leadership =
+      config.store.kind === 'postgres'
+        ? new PostgresLeadership(store, {
+            url: config.store.url!,
+            schema: schema ?? 'public',
+            replicaId,
+            leaseMs: config.cluster.lease_seconds * 1000,
+            heartbeatMs: config.cluster.heartbeat_ms,
+            logger,
+          })
+        : new SoloLeadership(replicaId);
     const metrics = new Metrics();
     const bus = new ChangeBus();
     // Every connection out (receivers, http actions, the SMTP relay) is checked against the allowlist at connect time.
@@ -107,9 +124,19 @@ export class IncidentManager {
       }
       runner?.start(changes.newRuns.filter((r) => r.trigger === 'auto'));
     };
+    // With replicas, every engine commit checks that this replica still leads and tells the others which incidents changed.
+    const fence = leadership.shared
+      ? async (tx: Store, changed: string[]) => {
+          await leadership.fence(tx);
+          if (changed.length > 0) {
+            await leadership.signal({ kind: 'incidents', ids: changed }, tx);
+          }
+        }
+      : undefined;
     const engine = new IncidentEngine(
-      { store, clock, bus, metrics, logger, responder, notifier, afterCommit },
+      { store, clock, bus, metrics, logger, responder, notifier, afterCommit, fence },
       {
+        sharedLog: leadership.shared,
         retentionSeconds: config.detection.events_retention_seconds,
         maxEvents: config.detection.max_events,
         prolongedSeconds: config.detection.prolonged_seconds,
@@ -118,7 +145,11 @@ export class IncidentManager {
       }
     );
     const committer = new GroupCommitter({
-      append: (events) => store.transaction((tx) => tx.events.append(events)),
+      append: (events) =>
+        store.transaction(async (tx) => {
+          await leadership.orderAppend(tx);
+          return tx.events.append(events);
+        }),
       afterCommit: (stored) => engine.submit(stored),
       maxRows: config.ingest.max_commit_rows,
       onError: (err) => logger.error({ err }, 'engine step failed; it resumes from its checkpoint'),
@@ -126,14 +157,17 @@ export class IncidentManager {
     const rateLimit = config.security.rate_limit;
     const limiter = new SourceRateLimiter(clock, rateLimit.events_per_second_per_source, rateLimit.burst_per_source);
     const ingest = new IngestService(committer, clock, metrics, config.ingest.max_batch, limiter);
-    const keys = new KeyRing(store, clock, config.security.auth.keys, opts.env ?? process.env);
+    const keys = new KeyRing(store, clock, config.security.auth.keys, opts.env ?? process.env, () => leadership.signal({ kind: 'keys' }));
     await keys.load();
     const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock) };
     const audit = new AuditLog(store, clock, logger);
-    const rules = new RuleService(store, engine, clock, {
-      retentionSeconds: config.detection.events_retention_seconds,
-      maxEvents: config.detection.max_events,
-    });
+    const rules = new RuleService(
+      store,
+      engine,
+      clock,
+      { retentionSeconds: config.detection.events_retention_seconds, maxEvents: config.detection.max_events },
+      () => leadership.signal({ kind: 'rules' })
+    );
     const incidents = new IncidentService(store, engine, clock);
     runner = new ActionRunner(store, engine, responder, clock, metrics, logger);
     const remediation = new RemediationService(
@@ -163,18 +197,69 @@ export class IncidentManager {
         metrics,
         security,
         audit,
+        cluster: leadership,
       },
       logger,
       () => ownHttp.close()
     );
-    await engine.start(await rules.load(config.detection.rules));
-    await runner.resumeQueued();
-    if (opts.sweepTimer !== false) {
-      manager.startSweeps();
+    manager.timers = opts.sweepTimer !== false;
+    await rules.load(config.detection.rules);
+    leadership.onSignal((signal) => manager.heard(signal));
+    await leadership.start(
+      {
+        // Leading: the engine rebuilds from the store and goes on from the checkpoint; queued actions start.
+        elected: async () => {
+          // Another replica may have changed the rules since this one last read them.
+          await engine.start(leadership.shared ? await rules.reload() : rules.list());
+          await runner.resumeQueued();
+          if (manager.timers) {
+            manager.startSweeps();
+          }
+        },
+        deposed: async () => {
+          manager.stopSweeps();
+          await engine.stop();
+        },
+      },
+      `http://${config.server.host}:${config.server.port}`
+    );
+    if (manager.timers) {
       relay.start();
     }
     relay.kick();
     return manager;
+  }
+
+  /** What another replica changed: new events for the engine, keys, rules, incidents for the live stream. */
+  private heard(signal: Signal): void {
+    const { engine, security, rules, store, bus, cluster } = this.services;
+    const failed = (what: string) => (err: unknown) => this.logger.warn({ err }, `could not re-read ${what} another replica changed`);
+    switch (signal.kind) {
+      case 'events':
+        engine.catchUp().catch(failed('the event log'));
+        break;
+      case 'keys':
+        security.keys.load().catch(failed('the keys'));
+        break;
+      case 'rules':
+        if (!cluster.leading) {
+          rules.reload().catch(failed('the rules'));
+        }
+        break;
+      case 'incidents':
+        if (!cluster.leading) {
+          void Promise.all(
+            signal.ids.map(async (tagged) => {
+              const created = tagged.startsWith('+');
+              const inc = await store.incidents.get(created ? tagged.slice(1) : tagged);
+              if (inc) {
+                bus.publish({ type: created ? 'incident_created' : 'incident_updated', incident: inc });
+              }
+            })
+          ).catch(failed('the incidents'));
+        }
+        break;
+    }
   }
 
   get engine(): IncidentEngine {
@@ -183,10 +268,29 @@ export class IncidentManager {
 
   private startSweeps(): void {
     const every = 1000;
+    this.stopSweeps();
     this.sweepHandle = setInterval(() => {
       this.services.engine.sweep().catch((err) => this.logger.error({ err }, 'sweep failed'));
     }, every);
     this.sweepHandle.unref();
+    if (this.services.cluster.shared) {
+      // A missed notice of new events (the listening connection was down) costs at most this long.
+      this.catchUpHandle = setInterval(() => {
+        this.services.engine.catchUp().catch((err) => this.logger.error({ err }, 'catching up with the event log failed'));
+      }, every);
+      this.catchUpHandle.unref();
+    }
+  }
+
+  private stopSweeps(): void {
+    if (this.sweepHandle) {
+      clearInterval(this.sweepHandle);
+      this.sweepHandle = null;
+    }
+    if (this.catchUpHandle) {
+      clearInterval(this.catchUpHandle);
+      this.catchUpHandle = null;
+    }
   }
 
   /** Serves the API; port 0 picks a free one. Resolves with the address it listens on. */
@@ -200,7 +304,13 @@ export class IncidentManager {
           return;
         }
         const addr = server.address();
-        resolve({ port: typeof addr === 'object' && addr ? addr.port : port, host });
+        const bound = typeof addr === 'object' && addr ? addr.port : port;
+        const cluster = this.services.cluster;
+        if (cluster instanceof PostgresLeadership) {
+          const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+          cluster.advertise(this.services.config.cluster.advertise_url ?? `http://${shown}:${bound}`);
+        }
+        resolve({ port: bound, host });
       });
       server.keepAliveTimeout = 65_000;
       this.server = server;
@@ -209,14 +319,14 @@ export class IncidentManager {
 
   /** Stops taking events (503), finishes what was accepted, closes the server and the store. */
   async close(): Promise<void> {
-    if (this.sweepHandle) {
-      clearInterval(this.sweepHandle);
-    }
+    this.stopSweeps();
     await this.services.ingest.close();
     await this.services.engine.idle();
     await this.services.runner.settle();
     this.services.relay.close();
     await this.services.relay.settle();
+    // Leading: the lease is given up, so a standby takes over at its next heartbeat.
+    await this.services.cluster.close();
     await this.closeHttp();
     if (this.server) {
       const server = this.server;

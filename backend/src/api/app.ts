@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { dashboardPages } from '../dashboard/pages';
 import { errorMiddleware } from './errors';
 import { buildOpenApi } from './openapi';
-import { authenticate, authorize, keepRawBody } from '../security/authenticate';
+import { authenticate, authorize, keepRawBody, rawBodyOf } from '../security/authenticate';
+import { forwardToLeader, needsLeader, SERVED_BY } from '../cluster/forward';
 import { accessOf, actorOf, isAudited, parseBody, parseQuery, type RouteDef } from './route';
 import { eventRoutes } from './routes/events';
 import { incidentRoutes } from './routes/incidents';
@@ -39,7 +40,16 @@ export function createApp(s: Services, logger: Logger): express.Express {
   for (const r of routes) {
     const access = accessOf(r);
     const audited = isAudited(r);
+    const toLeader = s.cluster.shared && needsLeader(r.method, access);
     app[r.method](r.path, async (req: Request, res: Response) => {
+      if (toLeader && !s.cluster.leading) {
+        // The leader authenticates, audits and answers it.
+        await forwardToLeader(s.cluster, req, res, rawBodyOf(req));
+        return;
+      }
+      if (s.cluster.shared) {
+        res.setHeader(SERVED_BY, s.cluster.replicaId);
+      }
       const started = process.hrtime.bigint();
       res.on('finish', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

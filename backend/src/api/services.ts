@@ -1,3 +1,4 @@
+import type { Leadership } from '../cluster/leadership';
 import type { Config } from '../config/schema';
 import type { ChangeBus } from '../engine/change-bus';
 import type { IncidentEngine } from '../engine/engine';
@@ -31,4 +32,6 @@ export interface Services {
   metrics: Metrics;
   security: RequestSecurity;
   audit: AuditLog;
+  /** Which replica runs the engine (always this one on SQLite). */
+  cluster: Leadership;
 }

@@ -38,6 +38,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   }
   set('store', 'schema', env.MAHAVISHNU_STORE_SCHEMA || undefined);
   set('log', 'level', env.MAHAVISHNU_LOG_LEVEL || undefined);
+  set('cluster', 'advertise_url', env.MAHAVISHNU_ADVERTISE_URL || undefined);
+  set('cluster', 'replica_id', env.MAHAVISHNU_REPLICA_ID || undefined);
   set('server', 'port', overrides.port);
   set('server', 'host', overrides.host);
   set('store', 'data_dir', overrides.dataDir);

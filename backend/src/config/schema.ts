@@ -38,6 +38,26 @@ export const ConfigSchema = z
       .strict()
       .refine((s) => s.kind !== 'postgres' || s.url !== undefined, { message: 'store.url is required when store.kind is postgres', path: ['url'] })
       .prefault({}),
+    cluster: z
+      .object({
+        /** This replica's name in the leases table and logs (default: host name, process id and a random suffix). */
+        replica_id: z.string().min(1).max(200).optional(),
+        /**
+         * PostgreSQL only: where the other replicas reach this one when it leads the engine (they forward
+         * responses, rules and keys to it). Default `http://<host>:<port>` of the listening address.
+         */
+        advertise_url: z.string().url().optional(),
+        /** PostgreSQL only: how long a leader's lease lasts without renewal; a standby takes over after it. */
+        lease_seconds: z.number().min(1).max(300).default(5),
+        /** PostgreSQL only: how often the leader renews its lease and standbys try to take it. */
+        heartbeat_ms: z.number().int().min(50).max(60_000).default(500),
+      })
+      .strict()
+      .refine((c) => c.heartbeat_ms * 2 <= c.lease_seconds * 1000, {
+        message: 'cluster.heartbeat_ms must be at most half of cluster.lease_seconds',
+        path: ['heartbeat_ms'],
+      })
+      .prefault({}),
     ingest: z
       .object({
         /** Most events in one `POST /api/v1/events`. */

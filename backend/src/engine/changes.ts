@@ -79,11 +79,13 @@ export class Changes {
     );
   }
 
-  async commit(store: Store, now: number): Promise<void> {
+  /** `fence`, when given, runs first in the transaction with the changed incidents (`+id` for a new one). */
+  async commit(store: Store, now: number, fence?: (tx: Store, changed: string[]) => Promise<void>): Promise<void> {
     if (this.empty) {
       return;
     }
     await store.transaction(async (tx) => {
+      await fence?.(tx, [...[...this.created.keys()].map((id) => `+${id}`), ...this.updated.keys()]);
       for (const { run, isNew } of this.runs.values()) {
         await (isNew ? tx.actions.insert(run) : tx.actions.update(run));
       }

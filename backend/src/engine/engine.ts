@@ -15,6 +15,7 @@ import type { DetectionRule } from '../schema/rules';
 import type { Store } from '../store/store';
 import { CHECKPOINT_KEY } from '../store/store';
 import type { Clock } from '../util/clock';
+import { UnavailableError } from '../util/errors';
 import { SerialQueue } from '../util/serial-queue';
 import type { ChangeBus } from './change-bus';
 import { Changes } from './changes';
@@ -27,6 +28,8 @@ export interface EngineOptions {
   alertnameTypes: Record<string, IncidentType>;
   /** Stored events that no incident holds are deleted this long after arrival. */
   eventLogRetentionSeconds: number;
+  /** Other replicas append to the log too: a step reads what it has not seen from the store. */
+  sharedLog?: boolean;
 }
 
 /** How often the sweep prunes the stored event log. */
@@ -42,6 +45,8 @@ export interface EngineDeps {
   notifier: IncidentNotifier;
   /** Called after each durable commit (the relay and the action runner wake up). */
   afterCommit?: (changes: Changes) => void;
+  /** Called first in each commit's transaction with the incidents it changes; throws when this replica may no longer write. */
+  fence?: (tx: Store, changed: string[]) => Promise<void>;
 }
 
 /** What a mutation from the API gets to work with, inside the engine's single writer. */
@@ -76,6 +81,7 @@ export class IncidentEngine {
   /** Incidents whose events changed in the step being processed; their root cause is recomputed once, before the commit. */
   private readonly rootCauseStale = new Set<string>();
   private lastPrune = -Infinity;
+  private catchUpQueued: Promise<void> | null = null;
   readonly workflow: IncidentResponseWorkflow;
   ready = false;
 
@@ -128,13 +134,7 @@ export class IncidentEngine {
     await this.workflow.recoverRuns(recovered, clock.now(), async (id) => this.active.get(id) ?? (await store.incidents.get(id)));
     await this.commit(recovered);
     this.stale = false;
-    for (;;) {
-      const batch = await store.events.after(this.checkpoint, PAGE);
-      if (batch.length === 0) {
-        break;
-      }
-      await this.process(batch);
-    }
+    await this.readLog();
     this.refreshGauges();
   }
 
@@ -160,6 +160,9 @@ export class IncidentEngine {
   setRules(rules: DetectionRule[]): Promise<void> {
     return this.queue.run(async () => {
       this.currentRules = rules;
+      if (!this.ready) {
+        return;
+      }
       const fresh = this.detector.setRules(rules);
       for (const ruleId of fresh) {
         await this.replay(this.deps.clock.now(), ruleId);
@@ -167,14 +170,64 @@ export class IncidentEngine {
     });
   }
 
+  /**
+   * Stops acting (another replica leads now): memory is dropped, what was queued finishes first.
+   * `start` rebuilds everything from the store.
+   */
+  stop(): Promise<void> {
+    return this.queue.run(async () => {
+      this.ready = false;
+      this.active.clear();
+      this.rootCauseStale.clear();
+      this.detector = this.newDetector();
+      this.correlator = new IncidentCorrelator();
+      this.refreshGauges();
+    });
+  }
+
   /** Processes newly committed events (the ingest path calls this right after its commit). */
   submit(events: StoredEvent[]): Promise<void> {
     return this.queue.run(async () => {
+      if (!this.ready) {
+        return;
+      }
       if (this.stale) {
         await this.load(this.currentRules);
       }
+      // With other replicas appending, events between the checkpoint and these may be theirs.
+      if (this.opts.sharedLog && events.length > 0 && events[0].seq > this.checkpoint + 1) {
+        await this.readLog();
+      }
       await this.process(events);
     });
+  }
+
+  /** Processes whatever the log holds past the checkpoint (another replica appended). */
+  catchUp(): Promise<void> {
+    if (this.catchUpQueued) {
+      return this.catchUpQueued;
+    }
+    this.catchUpQueued = this.queue.run(async () => {
+      this.catchUpQueued = null;
+      if (!this.ready) {
+        return;
+      }
+      if (this.stale) {
+        await this.load(this.currentRules);
+      }
+      await this.readLog();
+    });
+    return this.catchUpQueued;
+  }
+
+  private async readLog(): Promise<void> {
+    for (;;) {
+      const batch = await this.deps.store.events.after(this.checkpoint, PAGE);
+      if (batch.length === 0) {
+        break;
+      }
+      await this.process(batch);
+    }
   }
 
   /** Waits until everything submitted so far is processed. */
@@ -370,6 +423,9 @@ export class IncidentEngine {
    */
   sweep(): Promise<void> {
     return this.queue.run(async () => {
+      if (!this.ready) {
+        return;
+      }
       const now = this.deps.clock.now();
       const changes = new Changes();
       const due = new Set<string>();
@@ -410,6 +466,7 @@ export class IncidentEngine {
   /** Applies a change from the API to one incident, inside the single writer. */
   mutate(incidentId: string, fn: (inc: IncidentRecord, ctx: MutationContext) => void | Promise<void>): Promise<IncidentRecord | undefined> {
     return this.queue.run(async () => {
+      this.mustLead();
       const inc = this.active.get(incidentId) ?? (await this.deps.store.incidents.get(incidentId));
       if (!inc) {
         return undefined;
@@ -440,6 +497,7 @@ export class IncidentEngine {
   /** Opens an incident by hand (`POST /api/v1/incidents`). */
   createManual(init: Pick<IncidentRecord, 'incident_type' | 'severity' | 'title' | 'description' | 'affected_components'>, actor: string | null): Promise<IncidentRecord> {
     return this.queue.run(async () => {
+      this.mustLead();
       const now = this.deps.clock.now();
       this.counter += 1;
       const inc = blankIncident({
@@ -463,11 +521,18 @@ export class IncidentEngine {
     });
   }
 
+  /** Changes to incidents need the engine: a replica that does not lead it says so (the API forwards them to the leader). */
+  private mustLead(): void {
+    if (!this.ready) {
+      throw new UnavailableError('this replica does not run the engine now; retry (another replica is taking over)');
+    }
+  }
+
   private async commit(changes: Changes): Promise<void> {
     const now = this.deps.clock.now();
     try {
       await this.deps.notifier.route(changes, this.deps.store, now);
-      await changes.commit(this.deps.store, now);
+      await changes.commit(this.deps.store, now, this.deps.fence);
     } catch (err) {
       // Memory is now ahead of the store: rebuild from the store before the next step.
       this.stale = true;

@@ -17,8 +17,18 @@ export class RuleService {
     private readonly store: Store,
     private readonly engine: IncidentEngine,
     private readonly clock: Clock,
-    private readonly limits: { retentionSeconds: number; maxEvents: number }
+    private readonly limits: { retentionSeconds: number; maxEvents: number },
+    /** Told after a rule changes (other replicas re-read the rules). */
+    private readonly changed: () => Promise<void> = async () => undefined
   ) {}
+
+  /** Reads the stored rules again (another replica changed them). */
+  reload(): Promise<DetectionRule[]> {
+    return this.queue.run(async () => {
+      this.rules = new Map((await this.store.rules.all()).map((r) => [r.rule_id, r]));
+      return this.list();
+    });
+  }
 
   /** Loads stored rules, adds missing built-ins and applies the configuration's changes. */
   async load(configPatches: Record<string, DetectionRulePatch>): Promise<DetectionRule[]> {
@@ -83,6 +93,7 @@ export class RuleService {
       await this.store.rules.delete(id);
       this.rules.delete(id);
       await this.engine.setRules(this.list());
+      await this.changed();
     });
   }
 
@@ -110,6 +121,7 @@ export class RuleService {
     await this.store.rules.put(saved, now);
     this.rules.set(saved.rule_id, saved);
     await this.engine.setRules(this.list());
+    await this.changed();
     return saved;
   }
 }

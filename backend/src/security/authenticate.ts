@@ -19,6 +19,11 @@ export function keepRawBody(req: Request, buf: Buffer): void {
   rawBodies.set(req, buf);
 }
 
+/** The body's bytes as sent (JSON bodies only). */
+export function rawBodyOf(req: Request): Buffer | undefined {
+  return rawBodies.get(req);
+}
+
 /**
  * The key a request carries: `Authorization: Bearer <key>`, or the password of
  * `Authorization: Basic` (Alertmanager's `basic_auth` and Grafana's contact points send either).

@@ -42,7 +42,9 @@ export class KeyRing {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly configured: ConfiguredKey[],
-    private readonly env: NodeJS.ProcessEnv
+    private readonly env: NodeJS.ProcessEnv,
+    /** Told after a key is created or revoked (other replicas re-read the keys). */
+    private readonly changed: () => Promise<void> = async () => undefined
   ) {}
 
   /** Reads the stored keys and resolves the configured ones; a configured key without its secret stops the start. */
@@ -98,6 +100,7 @@ export class KeyRing {
     };
     await this.store.keys.insert(row);
     await this.load();
+    await this.changed();
     return { ...toDto({ ...row, origin: 'api' }), key };
   }
 
@@ -119,6 +122,7 @@ export class KeyRing {
     }
     await this.store.keys.revoke(row.key_id, this.clock.now(), by);
     await this.load();
+    await this.changed();
     return toDto({ ...this.stored.find((k) => k.key_id === row.key_id)!, origin: 'api' });
   }
 

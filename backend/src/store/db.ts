@@ -249,7 +249,7 @@ const NUMERIC = 1700;
  * `bigint` (times in epoch ms, `count(*)`) and `numeric` come back from `pg` as strings; the store
  * reads numbers, as on SQLite. Epoch milliseconds and row counts are well inside 2^53.
  */
-const pgTypeParsers = {
+export const pgTypeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if ((oid === INT8 || oid === NUMERIC) && format !== 'binary') {
       return (v: string) => (v === null ? null : Number(v));

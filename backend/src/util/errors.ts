@@ -80,7 +80,11 @@ export class PayloadTooLargeError extends HttpError {
 }
 
 export class UnavailableError extends HttpError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** When to try again, sent as Retry-After. */
+    readonly retryAfterSeconds?: number
+  ) {
     super(503, 'unavailable', message);
   }
 }

@@ -12,13 +12,34 @@ export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
       path: '/readyz',
       access: 'public',
       tag: 'system',
-      summary: 'The store is open and the engine has caught up with the event log',
+      summary: 'The store is open and the engine has caught up with the event log (a standby replica is ready to serve)',
       errors: [503],
       handler: () => {
-        if (!s.engine.ready) {
+        const standby = s.cluster.shared && !s.cluster.leading;
+        if (!s.engine.ready && !standby) {
           throw new UnavailableError('the engine is still catching up with the event log');
         }
-        return { status: 'ready', checkpoint: s.engine.processedPosition };
+        return { status: 'ready', role: standby ? 'standby' : 'leader', checkpoint: s.engine.processedPosition };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/cluster',
+      tag: 'system',
+      summary: 'This replica and the one that leads the engine',
+      handler: () => {
+        const leader = s.cluster.leader();
+        return {
+          replica_id: s.cluster.replicaId,
+          role: s.cluster.leading ? 'leader' : 'standby',
+          store: s.config.store.kind,
+          leader: leader && {
+            replica_id: leader.replicaId,
+            term: leader.term,
+            address: leader.address,
+            lease_expires_at: s.cluster.shared ? new Date(leader.leaseExpiresAt).toISOString() : null,
+          },
+        };
       },
     }),
     route({
