@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import pino from 'pino';
 import { FencedError, type Signal } from '../src/cluster/leadership';
+import { clusterNames, LOCK_SPACE } from '../src/cluster/names';
 import { PostgresLeadership } from '../src/cluster/postgres-leadership';
 import { openPostgres } from '../src/store/db';
 import { Store } from '../src/store/store';
@@ -121,7 +122,9 @@ describeOnPostgres('leader election on PostgreSQL', () => {
       await firstHolds;
       return stored;
     });
-    const waiting = async () => (await admin.query(`select 1 from pg_locks where locktype = 'advisory' and not granted`)).rowCount === 1;
+    const { appendLock } = clusterNames(schema);
+    const waiting = async () =>
+      (await admin.query(`select 1 from pg_locks where locktype = 'advisory' and not granted and classid = $1::int4::oid and objid = $2::int4::oid`, [LOCK_SPACE, appendLock])).rowCount === 1;
     let secondDone = false;
     const second = b.store.transaction(async (tx) => {
       await b.leadership.orderAppend(tx);
