@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   Kysely,
-  PostgresDialect,
   SqliteDialect,
   sql,
   type Generated,
@@ -11,6 +10,7 @@ import {
   type PostgresPoolClient,
 } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
+import { SchemaPostgresDialect } from './pg-schema-dialect';
 
 /** The stored rows. Times are epoch milliseconds; JSON columns are text. */
 export interface EventsTable {
@@ -300,12 +300,20 @@ export async function openPostgres(opts: PostgresOptions): Promise<{ db: Kysely<
   });
   // A connection that drops while idle must not take the process down; the next query reconnects.
   pool.on('error', (err) => opts.onPoolError?.(err));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withoutNul(pool) }) });
+  // Kysely's introspection (its Migrator's) looks at this schema only: see pg-schema-dialect.ts.
+  const db = new Kysely<DB>({ dialect: new SchemaPostgresDialect({ pool: withoutNul(pool) }, schema) });
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   } catch (err) {
-    await db.destroy();
-    throw err;
+    // `if not exists` still fails when another session (a replica starting at the same time)
+    // creates the schema meanwhile: that is a success too.
+    const created = await sql`select 1 from pg_catalog.pg_namespace where nspname = ${schema}`
+      .execute(db)
+      .then((r) => r.rows.length > 0, () => false);
+    if (!created) {
+      await db.destroy();
+      throw err;
+    }
   }
   return { db, schema };
 }
