@@ -155,31 +155,32 @@ export class NotificationRelay {
   }
 
   /**
-   * Sends claimed rows one after another; how many are done with (each may free its incident's next
-   * message). A row not attempted (closing, or its claim lost) is released or left to its new owner.
+   * Sends claimed rows one after another; how many are done with (each frees its incident's next
+   * message). The rows are queue heads, one per incident: an incident whose message is to be retried
+   * has nothing else claimable until that message is due again, which keeps its order. A row not
+   * attempted (closing, or an error) has its claim released; one whose claim was lost is another's.
    */
   private async deliverAll(rows: OutboxRecord[]): Promise<number> {
-    const held = new Set<string>();
-    const unsent: string[] = [];
+    const unattempted = new Set(rows.map((r) => r.delivery_id));
     let freed = 0;
-    for (const [i, row] of rows.entries()) {
-      if (held.has(row.incident_id) || this.closed) {
-        unsent.push(row.delivery_id);
-        continue;
+    try {
+      for (const [i, row] of rows.entries()) {
+        if (this.closed) {
+          break;
+        }
+        unattempted.delete(row.delivery_id);
+        // The first row was claimed a moment ago; a later one's claim may have run down while the
+        // ones before it were sent: renew it so it holds for this whole attempt, unless it was lost.
+        if (i > 0 && !(await this.store.outbox.renew(this.opts.owner, row.delivery_id, this.clock.now(), this.opts.claimMs))) {
+          continue;
+        }
+        if ((await this.deliver(row)) === 'done') {
+          freed += 1;
+        }
       }
-      // The first row was claimed a moment ago; a later one's claim may have run down while the
-      // ones before it were sent: renew it so it holds for this whole attempt, unless it was lost.
-      if (i > 0 && !(await this.store.outbox.renew(this.opts.owner, row.delivery_id, this.clock.now(), this.opts.claimMs))) {
-        continue;
-      }
-      const outcome = await this.deliver(row);
-      if (outcome === 'retry') {
-        held.add(row.incident_id);
-      } else if (outcome === 'done') {
-        freed += 1;
-      }
+    } finally {
+      await this.store.outbox.release(this.opts.owner, [...unattempted]);
     }
-    await this.store.outbox.release(this.opts.owner, unsent);
     return freed;
   }
 
