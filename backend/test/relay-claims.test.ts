@@ -9,6 +9,7 @@ import type { OutboxRecord } from '../src/domain/records';
 import { Metrics } from '../src/metrics/metrics';
 import type { Channel } from '../src/notification/channel';
 import { ChannelConfigSchema, createChannel } from '../src/notification/channels';
+import { NotificationConfigSchema } from '../src/notification/config';
 import { testDeps } from '../src/notification/channels/testing/deps';
 import { makeMessage } from '../src/notification/channels/testing/message';
 import { NotificationRelay } from '../src/notification/relay';
@@ -115,10 +116,10 @@ async function sharedDatabase(kind: 'sqlite' | 'postgres'): Promise<Shared> {
     replica: async () => {
       const { db } = await openPostgres({ url: TEST_PG_URL, schema, poolMax: 3 });
       const store = new Store(db, schema);
-      if (stores.length === 0) {
-        await store.migrate();
-      }
       stores.push(store);
+      if (stores.length === 1) {
+        await migrate(store);
+      }
       return store;
     },
     drop: async () => {
@@ -126,6 +127,23 @@ async function sharedDatabase(kind: 'sqlite' | 'postgres'): Promise<Shared> {
       await dropSchemas([schema]);
     },
   };
+}
+
+/**
+ * Kysely's migrator lists the tables of every schema it may read, and that query fails when another
+ * schema is dropped while it runs (other tests and test runs on the same database make and drop
+ * theirs): a few tries, for that error only.
+ */
+async function migrate(store: Store): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.migrate();
+    } catch (err) {
+      if (attempt >= 5 || !/schema "[^"]+" does not exist/.test((err as Error).message)) {
+        throw err;
+      }
+    }
+  }
 }
 
 function row(incident: string, receiver: string, n: number, at: number): OutboxRecord {
@@ -247,6 +265,14 @@ describe.each(KINDS)('relays of several replicas on %s', (kind) => {
     expect(counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('sends a burst about one incident in one pass, in order, not one message per tick', async () => {
+    const { relay, store } = await replica('replica-1');
+    const t0 = clock.now();
+    await store.outbox.insert([0, 1, 2].map((n) => row('inc_burst', 'hook', n, t0)));
+    await relay.tick();
+    expect(receiver.hits.map((h) => h.delivery)).toEqual(['inc_burst.hook.0', 'inc_burst.hook.1', 'inc_burst.hook.2']);
+  });
+
   it('sends a notification claimed by a replica that died only once the claim has expired, then the rest of its incident', async () => {
     const { relay, store } = await replica('replica-live');
     const t0 = clock.now();
@@ -337,5 +363,22 @@ describe.each(KINDS)('relays of several replicas on %s', (kind) => {
     clock.advance(3600);
     await Promise.all([slow.relay.tick(), other.relay.tick()]);
     expect(receiver.hits.map((h) => h.delivery)).toEqual(['inc_y.hook.0', 'inc_y.hook.0']);
+  });
+});
+
+describe('notification.claim_seconds', () => {
+  const hook = (timeout_seconds: number) => ({ type: 'webhook', url: 'https://hooks.example/x', timeout_seconds });
+
+  it('is 30 seconds unless set', () => {
+    expect(NotificationConfigSchema.parse({}).claim_seconds).toBe(30);
+  });
+
+  it('must outlast every receiver timeout, or a notification still in flight could be sent by another replica', () => {
+    expect(NotificationConfigSchema.safeParse({ channels: { a: hook(10) }, claim_seconds: 11 }).success).toBe(true);
+    const res = NotificationConfigSchema.safeParse({ channels: { a: hook(10), b: hook(30) } });
+    expect(res.success).toBe(false);
+    expect(res.error?.issues).toEqual([
+      expect.objectContaining({ path: ['claim_seconds'], message: expect.stringContaining('receiver "b"') }),
+    ]);
   });
 });
