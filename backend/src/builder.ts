@@ -116,6 +116,8 @@ export class IncidentManager {
       maxBackoffMs: retry.max_seconds * 1000,
       maxAttempts: retry.max_attempts,
       intervalMs: config.notification.relay_interval_ms,
+      owner: NotificationRelay.newOwner(),
+      claimMs: config.notification.claim_seconds * 1000,
     });
     let runner: ActionRunner | undefined;
     const afterCommit = (changes: Pick<Changes, 'newRuns' | 'outbox'>) => {

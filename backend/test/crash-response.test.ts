@@ -17,7 +17,12 @@ function writeConfig(extra: Record<string, unknown> = {}): Record<string, string
   writeFileSync(
     file,
     stringify({
-      notification: { channels: { oncall: { type: 'webhook', url: hook.url('/hook'), timeout_seconds: 30 } }, relay_interval_ms: 50 },
+      // A restarted backend is a new replica: what the killed one had claimed waits for its claim to run out.
+      notification: {
+        channels: { oncall: { type: 'webhook', url: hook.url('/hook'), timeout_seconds: 5 } },
+        relay_interval_ms: 50,
+        claim_seconds: 6,
+      },
       // The receiver listens on loopback, which the operator names.
       security: { outbound: { allowlist: ['127.0.0.1'] } },
       remediation: {

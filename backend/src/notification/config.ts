@@ -40,9 +40,25 @@ export const NotificationConfigSchema = z
       .prefault({}),
     /** How often the relay looks for due notifications (it is also woken by every commit). */
     relay_interval_ms: z.number().int().min(10).max(60_000).default(500),
+    /**
+     * How long a replica's claim on a notification holds: renewed before each attempt, so it must
+     * outlast every receiver's timeout; a notification claimed by a replica that died is sent by
+     * another once its claim ran out.
+     */
+    claim_seconds: z.number().positive().max(3600).default(30),
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    for (const [name, channel] of Object.entries(cfg.channels)) {
+      const timeout = 'timeout_seconds' in channel ? channel.timeout_seconds : undefined;
+      if (timeout !== undefined && timeout >= cfg.claim_seconds) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['claim_seconds'],
+          message: `must be longer than receiver "${name}"'s timeout_seconds (${timeout}), or another replica could send a notification still in flight`,
+        });
+      }
+    }
     cfg.routes.forEach((r, i) =>
       r.receivers.forEach((name, j) => {
         if (!(name in cfg.channels) && name !== 'log') {

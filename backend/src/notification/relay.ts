@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { OutboxRecord } from '../domain/records';
 import type { Metrics } from '../metrics/metrics';
@@ -10,21 +12,35 @@ export interface RelayOptions {
   maxBackoffMs: number;
   maxAttempts: number;
   intervalMs: number;
+  /** This replica, as its claims on outbox rows name it: unique per process. */
+  owner: string;
+  /**
+   * How long a claim holds; renewed before each attempt, so it must outlast the longest attempt
+   * (every receiver's timeout). A row claimed by a replica that died is sent by another after this.
+   */
+  claimMs: number;
 }
 
 const BATCH = 500;
 const KICK_DELAY_MS = 5;
+/** Claims in a row for one receiver while each frees the next message of some incident. */
+const MAX_PASSES = 32;
 
 /**
  * Delivers the outbox: at least once, recorded as sent only after the receiver said yes. Retries 5xx
  * and timeouts with exponential backoff, waits for 429's Retry-After, gives up at once on other 4xx.
  * Each receiver is worked on its own, so a slow one delays nobody else; within a receiver an
  * incident's messages keep their order (a resolve never overtakes its trigger).
+ *
+ * Several replicas may run it over one database: each row is claimed by one of them (`owner`) for
+ * `claimMs` before it is sent, and only the head of an incident's queue to a receiver can be
+ * claimed, so the order holds across replicas too. A claim ends with the attempt's record, or when
+ * it expires (the replica died): then any replica may take the row.
  */
 export class NotificationRelay {
   private readonly busy = new Map<string, Promise<void>>();
-  /** Bumped each time a receiver's work ends: a scan that read rows before that must not send them. */
-  private readonly generation = new Map<string, number>();
+  /** Claims are made one at a time, so each leaves out the receivers the ones before set to work. */
+  private claiming: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private kickTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -37,6 +53,11 @@ export class NotificationRelay {
     private readonly logger: Logger,
     private readonly opts: RelayOptions
   ) {}
+
+  /** A new replica id, `host:pid:random`: unique even for a process that reuses a pid, or two relays in one process. */
+  static newOwner(): string {
+    return `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
+  }
 
   /** Polls on a timer; `kick` makes it look almost at once. */
   start(): void {
@@ -63,31 +84,45 @@ export class NotificationRelay {
     }
   }
 
-  /** One pass: starts work for every idle receiver with something due; resolves when that work is done. */
+  /**
+   * One pass: claims what is due for every idle receiver and starts its work; resolves when that
+   * work is done. A receiver's work claims again as long as it frees further messages (up to
+   * MAX_PASSES), so a burst about one incident goes out at once, not one message per tick.
+   */
   async tick(): Promise<void> {
-    const seen = new Map(this.generation);
-    const rows = await this.store.outbox.due(this.clock.now(), BATCH);
-    const byReceiver = new Map<string, OutboxRecord[]>();
-    for (const r of rows) {
-      if (!this.busy.has(r.receiver) && this.generation.get(r.receiver) === seen.get(r.receiver)) {
+    const started: Array<Promise<void>> = [];
+    const step = this.claiming.then(async () => {
+      if (this.closed) {
+        return;
+      }
+      const rows = await this.store.outbox.claim(this.opts.owner, this.clock.now(), this.opts.claimMs, BATCH, {
+        except: [...this.busy.keys()],
+      });
+      if (this.closed) {
+        await this.store.outbox.release(this.opts.owner, rows.map((r) => r.delivery_id));
+        return;
+      }
+      const byReceiver = new Map<string, OutboxRecord[]>();
+      for (const r of rows) {
         byReceiver.set(r.receiver, [...(byReceiver.get(r.receiver) ?? []), r]);
       }
-    }
-    const started: Array<Promise<void>> = [];
-    for (const [receiver, list] of byReceiver) {
-      const work = this.deliverAll(receiver, list).finally(() => {
-        this.generation.set(receiver, (this.generation.get(receiver) ?? 0) + 1);
-        this.busy.delete(receiver);
-      });
-      this.busy.set(receiver, work);
-      started.push(work);
-    }
+      for (const [receiver, list] of byReceiver) {
+        const work = this.work(receiver, list).finally(() => this.busy.delete(receiver));
+        this.busy.set(receiver, work);
+        started.push(work);
+      }
+    });
+    this.claiming = step.catch(() => undefined);
+    await step;
     await Promise.all(started);
   }
 
-  /** Waits for deliveries in flight (used at shutdown and by tests). */
+  /** Waits for claims and deliveries in flight (used at shutdown and by tests). */
   async settle(): Promise<void> {
-    await Promise.all([...this.busy.values()]);
+    do {
+      await this.claiming;
+      await Promise.all([...this.busy.values()]);
+    } while (this.busy.size > 0);
   }
 
   close(): void {
@@ -100,20 +135,57 @@ export class NotificationRelay {
     }
   }
 
-  private async deliverAll(receiver: string, rows: OutboxRecord[]): Promise<void> {
-    const held = new Set<string>();
-    for (const row of rows) {
-      if (held.has(row.incident_id) || this.closed) {
-        continue;
+  /** Delivers a receiver's claimed rows, then claims its next ones while that freed any. */
+  private async work(receiver: string, first: OutboxRecord[]): Promise<void> {
+    let rows = first;
+    for (let pass = 1; ; pass++) {
+      const freed = await this.deliverAll(rows);
+      if (freed === 0 || this.closed || pass >= MAX_PASSES) {
+        return;
       }
-      if (!(await this.deliver(row))) {
-        held.add(row.incident_id);
+      rows = await this.store.outbox.claim(this.opts.owner, this.clock.now(), this.opts.claimMs, BATCH, { only: receiver });
+      if (rows.length === 0) {
+        return;
+      }
+      if (this.closed) {
+        await this.store.outbox.release(this.opts.owner, rows.map((r) => r.delivery_id));
+        return;
       }
     }
   }
 
-  /** One attempt; true when the row is done with (sent or finally failed). */
-  private async deliver(row: OutboxRecord): Promise<boolean> {
+  /**
+   * Sends claimed rows one after another; how many are done with (each frees its incident's next
+   * message). The rows are queue heads, one per incident: an incident whose message is to be retried
+   * has nothing else claimable until that message is due again, which keeps its order. A row not
+   * attempted (closing, or an error) has its claim released; one whose claim was lost is another's.
+   */
+  private async deliverAll(rows: OutboxRecord[]): Promise<number> {
+    const unattempted = new Set(rows.map((r) => r.delivery_id));
+    let freed = 0;
+    try {
+      for (const [i, row] of rows.entries()) {
+        if (this.closed) {
+          break;
+        }
+        unattempted.delete(row.delivery_id);
+        // The first row was claimed a moment ago; a later one's claim may have run down while the
+        // ones before it were sent: renew it so it holds for this whole attempt, unless it was lost.
+        if (i > 0 && !(await this.store.outbox.renew(this.opts.owner, row.delivery_id, this.clock.now(), this.opts.claimMs))) {
+          continue;
+        }
+        if ((await this.deliver(row)) === 'done') {
+          freed += 1;
+        }
+      }
+    } finally {
+      await this.store.outbox.release(this.opts.owner, [...unattempted]);
+    }
+    return freed;
+  }
+
+  /** One attempt: done (sent or finally failed), retry (later), or lost (another replica took it meanwhile). */
+  private async deliver(row: OutboxRecord): Promise<'done' | 'retry' | 'lost'> {
     const channel = this.channels.get(row.receiver);
     const result: DeliveryResult = channel
       ? await channel.send(row.message).catch((err: unknown) => ({ outcome: 'retry' as const, reason: `channel error: ${(err as Error).name}` }))
@@ -132,7 +204,7 @@ export class NotificationRelay {
         next = now + Math.max(backoff, result.retryAfterMs ?? 0);
       }
     }
-    await this.store.outbox.record({
+    const recorded = await this.store.outbox.record(this.opts.owner, {
       delivery_id: row.delivery_id,
       status: outcome === 'sent' ? 'sent' : outcome === 'failed' ? 'failed' : 'pending',
       attempts,
@@ -142,9 +214,17 @@ export class NotificationRelay {
       sent_at: outcome === 'sent' ? now : null,
     });
     this.metrics.notifications.inc({ receiver: row.receiver, channel_type: row.channel_type, kind: row.kind, outcome });
+    if (!recorded) {
+      // Its claim expired during the attempt and another replica took the row: that one's record stands.
+      this.logger.warn(
+        { incident_id: row.incident_id, receiver: row.receiver, kind: row.kind, delivery_id: row.delivery_id, outcome },
+        'notification attempt outlived its claim; its outcome is not recorded'
+      );
+      return 'lost';
+    }
     if (outcome === 'failed') {
       this.logger.warn({ incident_id: row.incident_id, receiver: row.receiver, kind: row.kind, reason }, 'notification failed');
     }
-    return outcome !== 'retry';
+    return outcome === 'retry' ? 'retry' : 'done';
   }
 }

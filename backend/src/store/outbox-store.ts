@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
 import type { OutboxRecord } from '../domain/records';
 import type { NotificationKind, NotificationMessage } from '../notification/channel';
 import type { DB, OutboxTable } from './db';
@@ -26,6 +26,89 @@ export class OutboxStore {
     return rows.map(fromRow);
   }
 
+  /**
+   * Claims for `owner`, until `now + claimMs`, the due rows no live claim holds, and returns them by
+   * seq: pending, next attempt at or before `now`, and the head of their incident's queue to their
+   * receiver (no earlier pending row of the same incident and receiver), so an incident's messages
+   * keep their order whichever replica sends them. One statement: on PostgreSQL the rows are locked
+   * with SKIP LOCKED, so replicas claiming at once take different rows; on SQLite (one process, one
+   * writer) the statement alone is atomic. `only` limits the claim to one receiver, `except` leaves
+   * some receivers out.
+   */
+  async claim(
+    owner: string,
+    now: number,
+    claimMs: number,
+    limit: number,
+    receivers: { only?: string; except?: readonly string[] } = {}
+  ): Promise<OutboxRecord[]> {
+    let heads = this.db
+      .selectFrom('outbox as o')
+      .select('o.seq')
+      .where('o.status', '=', 'pending')
+      .where('o.next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<', now)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('outbox as p')
+              .select('p.seq')
+              .whereRef('p.incident_id', '=', 'o.incident_id')
+              .whereRef('p.receiver', '=', 'o.receiver')
+              .whereRef('p.seq', '<', 'o.seq')
+              .where('p.status', '=', 'pending')
+          )
+        )
+      )
+      .orderBy('o.seq')
+      .limit(limit);
+    if (receivers.only !== undefined) {
+      heads = heads.where('o.receiver', '=', receivers.only);
+    }
+    if (receivers.except && receivers.except.length > 0) {
+      heads = heads.where('o.receiver', 'not in', [...receivers.except]);
+    }
+    if (isPostgres(this.db)) {
+      heads = heads.forUpdate().skipLocked();
+    }
+    const rows = await this.db
+      .updateTable('outbox')
+      .set({ claimed_by: owner, claimed_until: now + claimMs })
+      .where('seq', 'in', heads)
+      .returningAll()
+      .execute();
+    return rows.sort((a, b) => a.seq - b.seq).map(fromRow);
+  }
+
+  /**
+   * Extends `owner`'s claim on a row to `now + claimMs`, so it holds for the attempt about to start;
+   * false when the row is no longer `owner`'s to send (another replica took it after the claim
+   * expired, or it is done).
+   */
+  async renew(owner: string, deliveryId: string, now: number, claimMs: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('outbox')
+      .set({ claimed_until: now + claimMs })
+      .where('delivery_id', '=', deliveryId)
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** Gives up `owner`'s claims on these rows unattempted, so any replica may take them at once. */
+  async release(owner: string, deliveryIds: readonly string[]): Promise<void> {
+    if (deliveryIds.length === 0) {
+      return;
+    }
+    await this.db
+      .updateTable('outbox')
+      .set({ claimed_by: null, claimed_until: null })
+      .where('delivery_id', 'in', [...deliveryIds])
+      .where('claimed_by', '=', owner)
+      .execute();
+  }
+
   /** When the earliest pending row is due, or null when nothing is pending. */
   async nextDue(): Promise<number | null> {
     const row = await this.db
@@ -36,8 +119,16 @@ export class OutboxStore {
     return row?.m === null || row?.m === undefined ? null : Number(row.m);
   }
 
-  async record(r: Pick<OutboxRecord, 'delivery_id' | 'status' | 'attempts' | 'last_status' | 'last_error' | 'next_attempt_at' | 'sent_at'>): Promise<void> {
-    await this.db
+  /**
+   * Records an attempt by `owner` and ends its claim. Applies only while `owner` still holds the
+   * claim: once it expired and another replica took the row (and maybe sent it), a late outcome
+   * from the first must not overwrite the second's. True when it applied.
+   */
+  async record(
+    owner: string,
+    r: Pick<OutboxRecord, 'delivery_id' | 'status' | 'attempts' | 'last_status' | 'last_error' | 'next_attempt_at' | 'sent_at'>
+  ): Promise<boolean> {
+    const res = await this.db
       .updateTable('outbox')
       .set({
         status: r.status,
@@ -46,9 +137,14 @@ export class OutboxStore {
         last_error: r.last_error,
         next_attempt_at: r.next_attempt_at,
         sent_at: r.sent_at,
+        claimed_by: null,
+        claimed_until: null,
       })
       .where('delivery_id', '=', r.delivery_id)
-      .execute();
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 
   async get(deliveryId: string): Promise<OutboxRecord | undefined> {
@@ -75,6 +171,10 @@ export class OutboxStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+}
+
+function isPostgres(db: Kysely<DB>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 function toRow(r: OutboxRecord): Omit<OutboxTable, 'seq'> {
