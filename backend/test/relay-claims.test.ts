@@ -369,13 +369,14 @@ describe.each(KINDS)('relays of several replicas on %s', (kind) => {
 describe('notification.claim_seconds', () => {
   const hook = (timeout_seconds: number) => ({ type: 'webhook', url: 'https://hooks.example/x', timeout_seconds });
 
-  it('is 30 seconds unless set', () => {
+  it('is 30 seconds unless set, or 10 s more than the longest receiver timeout', () => {
     expect(NotificationConfigSchema.parse({}).claim_seconds).toBe(30);
+    expect(NotificationConfigSchema.parse({ channels: { a: hook(10), b: hook(60) } }).claim_seconds).toBe(70);
   });
 
-  it('must outlast every receiver timeout, or a notification still in flight could be sent by another replica', () => {
+  it('when set, must outlast every receiver timeout, or a notification still in flight could be sent by another replica', () => {
     expect(NotificationConfigSchema.safeParse({ channels: { a: hook(10) }, claim_seconds: 11 }).success).toBe(true);
-    const res = NotificationConfigSchema.safeParse({ channels: { a: hook(10), b: hook(30) } });
+    const res = NotificationConfigSchema.safeParse({ channels: { a: hook(10), b: hook(30) }, claim_seconds: 30 });
     expect(res.success).toBe(false);
     expect(res.error?.issues).toEqual([
       expect.objectContaining({ path: ['claim_seconds'], message: expect.stringContaining('receiver "b"') }),

@@ -43,15 +43,15 @@ export const NotificationConfigSchema = z
     /**
      * How long a replica's claim on a notification holds: renewed before each attempt, so it must
      * outlast every receiver's timeout; a notification claimed by a replica that died is sent by
-     * another once its claim ran out.
+     * another once its claim ran out. Default: 30 s, or 10 s more than the longest receiver timeout.
      */
-    claim_seconds: z.number().positive().max(3600).default(30),
+    claim_seconds: z.number().positive().max(3600).optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
     for (const [name, channel] of Object.entries(cfg.channels)) {
       const timeout = 'timeout_seconds' in channel ? channel.timeout_seconds : undefined;
-      if (timeout !== undefined && timeout >= cfg.claim_seconds) {
+      if (timeout !== undefined && cfg.claim_seconds !== undefined && timeout >= cfg.claim_seconds) {
         ctx.addIssue({
           code: 'custom',
           path: ['claim_seconds'],
@@ -66,6 +66,12 @@ export const NotificationConfigSchema = z
         }
       })
     );
-  });
+  })
+  .transform((cfg) => ({ ...cfg, claim_seconds: cfg.claim_seconds ?? defaultClaimSeconds(cfg.channels) }));
+
+function defaultClaimSeconds(channels: Record<string, object>): number {
+  const timeouts = Object.values(channels).map((c) => ('timeout_seconds' in c && typeof c.timeout_seconds === 'number' ? c.timeout_seconds : 0));
+  return Math.max(30, ...timeouts.map((t) => t + 10));
+}
 
 export type NotificationConfig = z.output<typeof NotificationConfigSchema>;
