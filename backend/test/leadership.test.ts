@@ -116,12 +116,16 @@ describeOnPostgres('leader election on PostgreSQL', () => {
     const event = (id: string) => ({ event_id: id, ts: 1, received_at: 1, event_type: 'x', source: 's', severity: 'high' as const, message: 'm', metadata: {}, correlation_id: null });
     let releaseFirst!: () => void;
     const firstHolds = new Promise<void>((r) => (releaseFirst = r));
+    let firstAppended!: () => void;
+    const appended = new Promise<void>((r) => (firstAppended = r));
     const first = a.store.transaction(async (tx) => {
       await a.leadership.orderAppend(tx);
       const stored = await tx.events.append([event('first')]);
+      firstAppended();
       await firstHolds;
       return stored;
     });
+    await appended;
     const { appendLock } = clusterNames(schema);
     const waiting = async () =>
       (await admin.query(`select 1 from pg_locks where locktype = 'advisory' and not granted and classid = $1::int4::oid and objid = $2::int4::oid`, [LOCK_SPACE, appendLock])).rowCount === 1;
@@ -130,9 +134,12 @@ describeOnPostgres('leader election on PostgreSQL', () => {
       await b.leadership.orderAppend(tx);
       return tx.events.append([event('second')]);
     }).finally(() => (secondDone = true));
-    await until('the second append waits on the lock', waiting, 5000);
-    expect(secondDone).toBe(false);
-    releaseFirst();
+    try {
+      await until('the second append waits on the lock', waiting, 5000);
+      expect(secondDone).toBe(false);
+    } finally {
+      releaseFirst();
+    }
     const [[one], [two]] = await Promise.all([first, second]);
     expect(two.seq).toBeGreaterThan(one.seq);
   });
