@@ -34,6 +34,8 @@ const MAX_PAYLOAD = 7000;
 export class PostgresLeadership implements Leadership {
   readonly shared = true;
   private client: Client | null = null;
+  /** The connection whose session holds the engine lock (none while standing by). */
+  private lockedOn: Client | null = null;
   private led = false;
   private currentTerm = 0;
   private lastRenewal = 0;
@@ -117,11 +119,9 @@ export class PostgresLeadership implements Leadership {
       if (this.closed) {
         return;
       }
+      // A slow answer is not a lost lease: the leader leads until its lease is over (the fence keeps
+      // its writes safe meanwhile), and a broken connection is replaced at the next beat.
       this.opts.logger.warn({ err }, 'leader election: the database did not answer; retrying');
-      this.dropConnection();
-      if (this.led) {
-        await this.depose('lost the connection that holds the leader lock');
-      }
     }
     if (this.led && performance.now() - this.lastRenewal > this.opts.leaseMs) {
       await this.depose('could not renew the lease in time');
@@ -132,7 +132,7 @@ export class PostgresLeadership implements Leadership {
     if (this.client) {
       return this.client;
     }
-    const timeout = Math.max(100, Math.floor(this.opts.leaseMs / 2));
+    const timeout = Math.max(100, this.opts.leaseMs);
     const client = new Client({
       connectionString: this.opts.url,
       options: `-c search_path=${this.opts.schema}`,
@@ -142,12 +142,16 @@ export class PostgresLeadership implements Leadership {
       keepAlive: true,
       application_name: `mahavishnu ${this.opts.replicaId}`.slice(0, 63),
     });
-    client.on('error', (err) => {
-      this.opts.logger.warn({ err }, 'leader election connection failed');
+    const lost = () => {
       if (this.client === client) {
         this.client = null;
       }
+    };
+    client.on('error', (err) => {
+      this.opts.logger.warn({ err }, 'leader election connection failed');
+      lost();
     });
+    client.on('end', lost);
     client.on('notification', (msg) => this.dispatch(msg.channel, msg.payload ?? ''));
     await client.connect();
     for (const channel of Object.values(this.names.channels)) {
@@ -164,6 +168,7 @@ export class PostgresLeadership implements Leadership {
   private dropConnection(): void {
     const client = this.client;
     this.client = null;
+    this.lockedOn = null;
     // Ending the session releases the advisory lock at once.
     client?.end().catch(() => undefined);
   }
@@ -174,6 +179,7 @@ export class PostgresLeadership implements Leadership {
       await this.watchLeader(client);
       return;
     }
+    this.lockedOn = client;
     const won = await client.query<{ term: number; expires_at: number }>(
       `insert into leases (name, holder, term, expires_at, address) values ('engine', $1, 1, ${DB_NOW} + $2, $3)
        on conflict (name) do update set holder = excluded.holder, term = leases.term + 1, expires_at = excluded.expires_at, address = excluded.address
@@ -219,6 +225,15 @@ export class PostgresLeadership implements Leadership {
   }
 
   private async renew(client: Client): Promise<void> {
+    if (this.lockedOn !== client) {
+      // The connection was replaced: its session must hold the lock again, or another replica leads.
+      const { rows } = await client.query<{ got: boolean }>('select pg_try_advisory_lock($1, $2) as got', [LOCK_SPACE, this.names.engineLock]);
+      if (!rows[0].got) {
+        await this.depose('another replica holds the leader lock');
+        return;
+      }
+      this.lockedOn = client;
+    }
     const res = await client.query<{ expires_at: number }>(
       `update leases set expires_at = ${DB_NOW} + $1, address = $2 where name = 'engine' and holder = $3 and term = $4 returning expires_at`,
       [this.opts.leaseMs, this.address, this.opts.replicaId, this.currentTerm]
