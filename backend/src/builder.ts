@@ -214,11 +214,13 @@ export class IncidentManager {
           // Another replica may have changed the rules since this one last read them.
           await engine.start(leadership.shared ? await rules.reload() : rules.list());
           await runner.resumeQueued();
+          metrics.engineLeader.set(1);
           if (manager.timers) {
             manager.startSweeps();
           }
         },
         deposed: async () => {
+          metrics.engineLeader.set(0);
           manager.stopSweeps();
           await engine.stop();
         },

@@ -71,6 +71,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly engineLeader = new Gauge({
+    name: 'mahavishnu_engine_leader',
+    help: '1 on the replica that runs the engine, 0 on a standby (engine and incident gauges are the leader\'s)',
+    registers: [this.registry],
+  });
+
   readonly windowEvents = new Gauge({
     name: 'mahavishnu_detection_window_events',
     help: 'Events held in detection windows',
