@@ -208,6 +208,10 @@ describeOnPostgres('three replicas on one PostgreSQL, the leader killed under in
     expect(takeoverMs).toBeLessThan(10_000);
     const [lease] = await q<{ holder: string; term: number }>(`select holder, term from ${schema}.leases where name = 'engine'`);
     expect(lease).toEqual({ holder: second.name, term: 2 });
+    for (const r of replicas.filter((x) => x.alive)) {
+      const metrics = await (await fetch(`${r.proc.url}/metrics`)).text();
+      expect(metrics).toContain(`mahavishnu_engine_leader ${r === second ? 1 : 0}`);
+    }
 
     // Every accepted event is stored exactly once.
     expect(accepted.size).toBe(BATCHES * PER_BATCH);
