@@ -117,4 +117,26 @@ describe('provisioning', () => {
     expect(compose.secrets['mahavishnu-alertmanager-key']).toEqual({ environment: 'MAHAVISHNU_ALERTMANAGER_KEY' });
     expect(compose.services.alertmanager.secrets).toEqual(['mahavishnu-alertmanager-key']);
   });
+
+  it('runs two replicas on one PostgreSQL in the compose override, each reachable where it advertises', () => {
+    const base = parse(read('docker-compose.yaml'));
+    const ha = parse(read('docker-compose.ha.yaml'));
+    const replicas = Object.entries<any>(ha.services).filter(([name]) => name.startsWith('backend'));
+    expect(replicas.map(([name]) => name)).toEqual(['backend', 'backend-2']);
+    const ids = new Set<string>();
+    for (const [name, service] of replicas) {
+      // The override's environment is merged over the base service's (backend), or is the whole of it (backend-2).
+      const env = { ...(name === 'backend' ? base.services.backend.environment : {}), ...service.environment };
+      const config = parseConfig({ store: { kind: 'postgres', url: env.MAHAVISHNU_STORE_URL.replace('${MAHAVISHNU_PG_PASSWORD}', 'x') }, cluster: { advertise_url: env.MAHAVISHNU_ADVERTISE_URL } });
+      expect(new URL(config.store.url!).host).toBe('postgres:5432');
+      expect(config.cluster.advertise_url).toBe(`http://${name}:8080`);
+      ids.add(env.MAHAVISHNU_REPLICA_ID);
+      for (const key of ['MAHAVISHNU_READ_KEY', 'MAHAVISHNU_RESPOND_KEY', 'MAHAVISHNU_ADMIN_KEY', 'MAHAVISHNU_ALERTMANAGER_KEY', 'MAHAVISHNU_CONFIG']) {
+        expect(env[key]).toBe(base.services.backend.environment[key]);
+      }
+      expect(service.depends_on.postgres.condition).toBe('service_healthy');
+    }
+    expect(ids.size).toBe(2);
+    expect(ha.services.postgres.environment.POSTGRES_PASSWORD).toContain('${MAHAVISHNU_PG_PASSWORD:?');
+  });
 });
