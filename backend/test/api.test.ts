@@ -43,6 +43,14 @@ describe('events', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('answers 415 for a body that is not JSON, and stores nothing', async () => {
+    const before = (await b.get('/api/v1/events?limit=1000')).body.length;
+    const res = await b.req('POST', '/api/v1/events', JSON.stringify([ev('x', 'y', -1)]), { 'content-type': 'text/plain' });
+    expect(res.status).toBe(415);
+    expect(res.body.error).toMatchObject({ code: 'unsupported_media_type', message: 'body: send it as application/json, not text/plain' });
+    expect((await b.get('/api/v1/events?limit=1000')).body.length).toBe(before);
+  });
+
   it('answers 400 for a bad since', async () => {
     const res = await b.get('/api/v1/events?since=yesterday-ish');
     expect(res.status).toBe(400);

@@ -13,10 +13,12 @@ import { ruleRoutes } from './routes/rules';
 import { securityRoutes } from './routes/security';
 import { systemRoutes } from './routes/system';
 import type { Services } from './services';
-import { NotFoundError } from '../util/errors';
+import { NotFoundError, UnsupportedMediaTypeError } from '../util/errors';
 import { OPEN_CALLER } from '../security/caller';
 
 export const API_VERSION = '1.0.0';
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /** Builds the HTTP app: every route of the contract, mounted from the route tables. */
 export function createApp(s: Services, logger: Logger): express.Express {
@@ -27,7 +29,7 @@ export function createApp(s: Services, logger: Logger): express.Express {
     express.json({
       limit: s.config.server.body_limit_bytes,
       strict: false,
-      type: ['application/json', 'application/*+json'],
+      type: JSON_TYPES,
       // Kept for the Grafana webhook's signature, which is over the bytes as sent.
       verify: (req, _res, buf) => keepRawBody(req as Request, buf),
     })
@@ -42,6 +44,12 @@ export function createApp(s: Services, logger: Logger): express.Express {
     const audited = isAudited(r);
     const toLeader = s.cluster.shared && needsLeader(r.method, access);
     app[r.method](r.path, async (req: Request, res: Response) => {
+      // A body that is not JSON would otherwise be read as none at all (an empty one is no body).
+      const length = req.headers['content-length'];
+      const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+      if (hasBody && !req.is(JSON_TYPES)) {
+        throw new UnsupportedMediaTypeError(`body: send it as application/json, not ${req.get('content-type') ?? 'without a content type'}`);
+      }
       if (toLeader && !s.cluster.leading) {
         // The leader authenticates, audits and answers it.
         await forwardToLeader(s.cluster, req, res, rawBodyOf(req));
