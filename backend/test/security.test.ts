@@ -340,6 +340,12 @@ test('no key reaches the log, also of refused and failed requests (a real proces
   try {
     const call = (path: string, init: RequestInit = {}) => fetch(proc.url + path, init);
     const created = (await (await call('/api/v1/keys', { method: 'POST', headers: { ...bearer(admin), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bot', role: 'source' }) })).json()) as { key: string };
+    // Lists tell keys apart by their first characters: four of a configured key, as of a created one.
+    const listed = (await (await call('/api/v1/keys', { headers: bearer(admin) })).json()) as Array<{ name: string; prefix: string }>;
+    expect(listed.map((k) => [k.name, k.prefix])).toEqual([
+      ['ops', 'conf'],
+      ['bot', created.key.slice(0, 8)],
+    ]);
     expect((await call('/api/v1/incidents', { headers: bearer(`${admin}-wrong`) })).status).toBe(401);
     expect((await call('/api/v1/incidents', { headers: bearer(created.key) })).status).toBe(403);
     expect((await call('/api/v1/events', { method: 'POST', headers: { ...bearer(created.key), 'content-type': 'application/json' }, body: '{not json' })).status).toBe(400);

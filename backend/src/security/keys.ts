@@ -53,6 +53,8 @@ export class KeyRing {
     this.byHash.clear();
     this.configured.forEach((k, i) => {
       let hash = k.sha256;
+      // What lists show: the key's first characters when the backend knows the key, else the hash's, marked so.
+      let prefix = `sha256:${hash?.slice(0, 8)}`;
       if (k.key_env) {
         const key = this.env[k.key_env];
         if (!key || key.length < MIN_CONFIGURED_KEY) {
@@ -61,8 +63,9 @@ export class KeyRing {
           );
         }
         hash = sha256(key);
+        prefix = key.slice(0, 4);
       }
-      this.byHash.set(hash!, { key_id: `config:${k.name}`, name: k.name, role: k.role, prefix: hash!.slice(0, 8), origin: 'config' });
+      this.byHash.set(hash!, { key_id: `config:${k.name}`, name: k.name, role: k.role, prefix, origin: 'config' });
     });
     for (const row of this.stored) {
       if (row.revoked_at === null) {
