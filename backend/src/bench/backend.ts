@@ -27,11 +27,16 @@ const TAIL = 16 * 1024;
 /**
  * Starts `node backend/bin/mahavishnu.js incidents start --port 0` on 127.0.0.1 with a fresh
  * temporary data dir and `MAHAVISHNU_LOG_LEVEL=warn` (other MAHAVISHNU_* variables removed),
- * and resolves once it printed its listening line. Extra node flags for the child come from
- * the env variable BENCH_NODE_ARGS. On failure the child is killed and the
- * dir removed.
+ * and resolves once it printed its listening line. `extraEnv` adds MAHAVISHNU_* variables of the
+ * bench's own (the PostgreSQL pass's MAHAVISHNU_STORE_URL and MAHAVISHNU_STORE_SCHEMA). Extra node
+ * flags for the child come from the env variable BENCH_NODE_ARGS. On failure the child is killed
+ * and the dir removed.
  */
-export async function startBackend(repoRoot: string, timeoutMs = 30_000): Promise<BackendProcess> {
+export async function startBackend(
+  repoRoot: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+  timeoutMs = 30_000
+): Promise<BackendProcess> {
   const bin = path.join(repoRoot, 'backend', 'bin', 'mahavishnu.js');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mahavishnu-bench-'));
   const env: NodeJS.ProcessEnv = {};
@@ -41,6 +46,7 @@ export async function startBackend(repoRoot: string, timeoutMs = 30_000): Promis
     }
   }
   env.MAHAVISHNU_LOG_LEVEL = 'warn';
+  Object.assign(env, extraEnv);
   // BENCH_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const child = spawn(

@@ -1,10 +1,14 @@
 /**
  * Load benchmark of the backend: `npm run bench` (env BENCH_SECONDS, default 10, per scenario;
- * diagnostics: BENCH_NODE_ARGS for the backend's node, BENCH_DISABLE_RULES before scenario C).
- * Starts the built backend as a child process on 127.0.0.1, runs three scenarios against it,
- * prints a table and, as the last line of stdout, `BENCH_JSON {...}`. Progress goes to stderr.
- * Exit code 0 when every scenario ran without failed requests (whether or not targets are
- * met; see `targets_met` in the JSON), 1 otherwise.
+ * BENCH_PG_URL, default postgres://root@127.0.0.1:5432/test; diagnostics: BENCH_NODE_ARGS for the
+ * backend's node, BENCH_DISABLE_RULES before scenario C).
+ * Starts the built backend as a child process on 127.0.0.1 on SQLite and runs three scenarios
+ * against it; then, when PostgreSQL is reachable at BENCH_PG_URL, the same against a backend in a
+ * fresh schema `bench_<random>` there (dropped afterwards); then scenario D against Alertmanager
+ * when installed. Prints a table with both stores side by side and, as the last line of stdout,
+ * `BENCH_JSON {...}`. Progress goes to stderr. Exit code 0 when every scenario ran without failed
+ * requests (whether or not targets are met; see `targets_met` in the JSON; an unreachable
+ * PostgreSQL is a note, not a failure), 1 otherwise.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -12,9 +16,10 @@ import { performance } from 'node:perf_hooks';
 import { alertmanagerBinary, alertmanagerThroughput, startAlertmanager } from './alertmanager';
 import { startBackend, type BackendProcess } from './backend';
 import { keepAliveAgent, request, type Target } from './load';
+import { createBenchSchema, DEFAULT_PG_URL, redactUrl } from './postgres';
 import { incidentLatency, throughput, type IncidentLatencyResult, type ThroughputResult } from './scenarios';
 import { round, summarize } from './stats';
-import { fmt, formatTable } from './table';
+import { fmt, formatTable, type Align } from './table';
 
 const CONNECTIONS = 50;
 const TARGETS = { batch100EventsPerSecond: 60_000, singleEventsPerSecond: 12_000, incidentP99Ms: 10 };
@@ -112,31 +117,63 @@ const cpuJson = (c: CpuShare) => ({
 const cpuText = (c: CpuShare) =>
   `client ${c.client.toFixed(0)}%, backend ${c.backend === null ? 'n/a' : `${c.backend.toFixed(0)}%`}`;
 
-async function run(seconds: number, setBackend: (b: BackendProcess) => void): Promise<boolean> {
-  const m = machine();
-  process.stdout.write(
-    `machine: ${m.cores} cores, ${m.cpu_model}, ${m.total_mem_gb} GB RAM, node ${m.node} (${m.platform})\n`
-  );
+/** One store's pass: scenarios A, B and C against a backend of its own. */
+interface StorePass {
+  a: ThroughputResult;
+  aCpu: CpuShare;
+  b: ThroughputResult;
+  bCpu: CpuShare;
+  c: IncidentLatencyResult;
+  cCpu: CpuShare;
+  rss: number | null;
+}
+
+type StoreName = 'sqlite' | 'postgres';
+const STORE_LABEL: Record<StoreName, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+/** What has to be undone should the run be interrupted (backends to stop, schemas to drop), newest first. */
+type Cleanups = Array<() => Promise<void>>;
+
+async function undo(cleanups: Cleanups, fn: () => Promise<void>): Promise<void> {
+  const i = cleanups.indexOf(fn);
+  if (i >= 0) {
+    cleanups.splice(i, 1);
+  }
+  await fn();
+}
+
+/** Starts a backend on `store` (extra env), runs A, B and C against it, stops it. */
+async function storePass(
+  store: StoreName,
+  seconds: number,
+  extraEnv: Record<string, string>,
+  cleanups: Cleanups
+): Promise<StorePass> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
-  log('starting backend');
-  const backend = await startBackend(repoRoot);
-  setBackend(backend);
-  log(`backend pid ${backend.pid} on ${backend.host}:${backend.port}, data in ${backend.dataDir}`);
+  const name = STORE_LABEL[store];
+  log(`${name}: starting backend`);
+  const backend = await startBackend(repoRoot, extraEnv);
+  const stop = () => {
+    log(`${name}: stopping backend`);
+    return backend.stop();
+  };
+  cleanups.unshift(stop);
+  log(`${name}: backend pid ${backend.pid} on ${backend.host}:${backend.port}, data in ${backend.dataDir}`);
   const agent = keepAliveAgent(CONNECTIONS);
   const target: Target = { host: backend.host, port: backend.port, agent };
   const ms = seconds * 1000;
   try {
-    log('warm-up (1 s, not counted)');
+    log(`${name}: warm-up (1 s, not counted)`);
     await throughput(target, 'w100', 100, 10, 500, 2_000);
     await throughput(target, 'w1', 1, 10, 500, 50_000);
 
-    log(`A: 100 events/request, ${CONNECTIONS} connections, ${seconds} s`);
+    log(`${name} A: 100 events/request, ${CONNECTIONS} connections, ${seconds} s`);
     const { r: a, cpu: aCpu } = await withCpu(backend, () => throughput(target, 'a', 100, CONNECTIONS, ms, 200_000));
-    log(`A: ${a.eventsPerSecond.toFixed(0)} events/s, ${a.load.failed} failed`);
+    log(`${name} A: ${a.eventsPerSecond.toFixed(0)} events/s, ${a.load.failed} failed`);
 
-    log(`B: 1 event/request, ${CONNECTIONS} connections, ${seconds} s`);
+    log(`${name} B: 1 event/request, ${CONNECTIONS} connections, ${seconds} s`);
     const { r: b, cpu: bCpu } = await withCpu(backend, () => throughput(target, 'b', 1, CONNECTIONS, ms, 2_000_000));
-    log(`B: ${b.eventsPerSecond.toFixed(0)} events/s, ${b.load.failed} failed`);
+    log(`${name} B: ${b.eventsPerSecond.toFixed(0)} events/s, ${b.load.failed} failed`);
 
     // BENCH_DISABLE_RULES: comma-separated rule ids to disable before C (diagnostics; default none).
     for (const id of (process.env.BENCH_DISABLE_RULES ?? '').split(',').filter(Boolean)) {
@@ -144,94 +181,224 @@ async function run(seconds: number, setBackend: (b: BackendProcess) => void): Pr
       if (res.status !== 200) {
         throw new Error(`disabling rule ${id}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
       }
-      log(`rule ${id} disabled`);
+      log(`${name}: rule ${id} disabled`);
     }
     const rate = Math.max(100, b.eventsPerSecond / 2);
-    log(`C: event -> incident at ${rate.toFixed(0)} events/s, ${seconds} s`);
+    log(`${name} C: event -> incident at ${rate.toFixed(0)} events/s, ${seconds} s`);
     const { r: c, cpu: cCpu } = await withCpu(backend, () => incidentLatency(target, CONNECTIONS, rate, ms, 250));
-    log(`C: ${c.latency.count} incidents, ${c.missing} missing, ${c.load.failed} failed`);
+    log(`${name} C: ${c.latency.count} incidents, ${c.missing} missing, ${c.load.failed} failed`);
 
     if (backend.exited()) {
       throw new Error(`the backend ${backend.exited()} during the run\n${backend.stderrTail()}`);
     }
-    const rss = backend.peakRssMb();
-    const peer = await alertmanagerScenario(seconds);
-
-    const rows = [
-      ['scenario', 'events/s', 'p50 ms', 'p99 ms', ''],
-      [
-        `100 events/request, ${CONNECTIONS} conn`,
-        fmt(a.eventsPerSecond, 0),
-        fmt(a.latency.p50),
-        fmt(a.latency.p99),
-        a.load.failed ? `(${a.load.failed} failed)` : '',
-      ],
-      [
-        `1 event/request, ${CONNECTIONS} conn`,
-        fmt(b.eventsPerSecond, 0),
-        fmt(b.latency.p50),
-        fmt(b.latency.p99),
-        b.load.failed ? `(${b.load.failed} failed)` : '',
-      ],
-      [
-        'event->incident at half load',
-        '-',
-        fmt(c.latency.p50),
-        fmt(c.latency.p99),
-        `(${c.latency.count} incidents at ${c.eventsPerSecond.toFixed(0)} ev/s${c.missing ? `, ${c.missing} missing` : ''}${c.load.failed ? `, ${c.load.failed} failed` : ''})`,
-      ],
-      ['peak RSS (backend)', rss === null ? 'n/a' : `${rss.toFixed(0)} MB`],
-    ];
-    if (peer) {
-      rows.push([
-        `Alertmanager ${peer.version}: 100 alerts/request, ${CONNECTIONS} conn`,
-        fmt(peer.result.eventsPerSecond, 0),
-        fmt(peer.result.latency.p50),
-        fmt(peer.result.latency.p99),
-        `(ours / Alertmanager: ${(a.eventsPerSecond / peer.result.eventsPerSecond).toFixed(2)}x)`,
-      ]);
-    }
-    const met = {
-      batch100: a.eventsPerSecond >= TARGETS.batch100EventsPerSecond,
-      single: b.eventsPerSecond >= TARGETS.singleEventsPerSecond,
-      incident_p99: c.latency.count > 0 && c.latency.p99 < TARGETS.incidentP99Ms,
-    };
-    const yn = (ok: boolean) => (ok ? 'met' : 'MISSED');
-    process.stdout.write(`\n${formatTable(rows, ['l', 'r', 'r', 'r', 'l'])}\n`);
-    process.stdout.write(
-      `targets: 100/req >= ${TARGETS.batch100EventsPerSecond} ev/s, 1/req >= ${TARGETS.singleEventsPerSecond} ev/s, p99 event->incident < ${TARGETS.incidentP99Ms} ms\n` +
-        `         ${yn(met.batch100)}, ${yn(met.single)}, ${yn(met.incident_p99)}\n` +
-        `cpu (% of one core): A ${cpuText(aCpu)}; B ${cpuText(bCpu)}; C ${cpuText(cCpu)}\n` +
-        (peer ? '' : 'Alertmanager: not installed (apt-get install prometheus-alertmanager), so no ratio\n')
-    );
-
-    const ok =
-      a.load.failed === 0 &&
-      b.load.failed === 0 &&
-      c.load.failed === 0 &&
-      c.latency.count > 0 &&
-      a.load.accepted > 0 &&
-      b.load.accepted > 0;
-    const json = {
-      ok,
-      seconds_per_scenario: seconds,
-      connections: CONNECTIONS,
-      machine: m,
-      batch100: { ...throughputJson(a), cpu: cpuJson(aCpu) },
-      single: { ...throughputJson(b), cpu: cpuJson(bCpu) },
-      event_to_incident: { ...incidentJson(c), cpu: cpuJson(cCpu) },
-      peak_rss_mb: rss === null ? null : round(rss, 1),
-      alertmanager: peer
-        ? { version: peer.version, ...throughputJson(peer.result), ratio_ours_to_alertmanager: round(a.eventsPerSecond / peer.result.eventsPerSecond, 2) }
-        : null,
-      targets: TARGETS,
-      targets_met: met,
-    };
-    process.stdout.write(`BENCH_JSON ${JSON.stringify(json)}\n`);
-    return ok;
+    return { a, aCpu, b, bCpu, c, cCpu, rss: backend.peakRssMb() };
   } finally {
     agent.destroy();
+    await undo(cleanups, stop);
   }
+}
+
+/**
+ * The PostgreSQL pass, in a fresh schema `bench_<random>` at BENCH_PG_URL (dropped afterwards);
+ * `{ skipped }` when PostgreSQL cannot be reached there.
+ */
+async function postgresPass(seconds: number, cleanups: Cleanups): Promise<StorePass | { skipped: string }> {
+  const url = process.env.BENCH_PG_URL || DEFAULT_PG_URL;
+  const created = await createBenchSchema(url);
+  if ('skipped' in created) {
+    return created;
+  }
+  log(`PostgreSQL: schema ${created.schema} at ${redactUrl(url)}`);
+  const drop = () => {
+    log(`PostgreSQL: dropping schema ${created.schema}`);
+    return created.drop();
+  };
+  cleanups.unshift(drop);
+  try {
+    return await storePass(
+      'postgres',
+      seconds,
+      { MAHAVISHNU_STORE_URL: url, MAHAVISHNU_STORE_SCHEMA: created.schema },
+      cleanups
+    );
+  } finally {
+    await undo(cleanups, drop).catch((err) => log(`dropping schema ${created.schema} failed: ${String(err)}`));
+  }
+}
+
+const passOk = (p: StorePass) =>
+  p.a.load.failed === 0 &&
+  p.b.load.failed === 0 &&
+  p.c.load.failed === 0 &&
+  p.c.latency.count > 0 &&
+  p.a.load.accepted > 0 &&
+  p.b.load.accepted > 0;
+
+function targetsMet(p: StorePass) {
+  return {
+    batch100: p.a.eventsPerSecond >= TARGETS.batch100EventsPerSecond,
+    single: p.b.eventsPerSecond >= TARGETS.singleEventsPerSecond,
+    incident_p99: p.c.latency.count > 0 && p.c.latency.p99 < TARGETS.incidentP99Ms,
+  };
+}
+
+function passJson(p: StorePass) {
+  return {
+    ok: passOk(p),
+    batch100: { ...throughputJson(p.a), cpu: cpuJson(p.aCpu) },
+    single: { ...throughputJson(p.b), cpu: cpuJson(p.bCpu) },
+    event_to_incident: { ...incidentJson(p.c), cpu: cpuJson(p.cCpu) },
+    peak_rss_mb: p.rss === null ? null : round(p.rss, 1),
+    targets_met: targetsMet(p),
+  };
+}
+
+const failedNote = (r: ThroughputResult) => (r.load.failed ? `${r.load.failed} failed` : '');
+
+/** The table: one row per scenario, each store's events/s, p50 and p99 side by side. */
+function table(passes: Array<[StoreName, StorePass]>, peer: Awaited<ReturnType<typeof alertmanagerScenario>>): string {
+  const header = ['scenario'];
+  for (const [store] of passes) {
+    header.push(`${STORE_LABEL[store]} ev/s`, 'p50 ms', 'p99 ms');
+  }
+  header.push('');
+  const notes = (f: (p: StorePass) => string) =>
+    passes
+      .map(([store, p]) => [store, f(p)] as const)
+      .filter(([, n]) => n !== '')
+      .map(([store, n]) => (passes.length > 1 ? `${STORE_LABEL[store]}: ${n}` : n))
+      .join('; ');
+  const paren = (s: string) => (s ? `(${s})` : '');
+  const row = (label: string, cells: (p: StorePass) => string[], note: (p: StorePass) => string) => [
+    label,
+    ...passes.flatMap(([, p]) => cells(p)),
+    paren(notes(note)),
+  ];
+  const rows: string[][] = [
+    header,
+    row(
+      `100 events/request, ${CONNECTIONS} conn`,
+      (p) => [fmt(p.a.eventsPerSecond, 0), fmt(p.a.latency.p50), fmt(p.a.latency.p99)],
+      (p) => failedNote(p.a)
+    ),
+    row(
+      `1 event/request, ${CONNECTIONS} conn`,
+      (p) => [fmt(p.b.eventsPerSecond, 0), fmt(p.b.latency.p50), fmt(p.b.latency.p99)],
+      (p) => failedNote(p.b)
+    ),
+    row(
+      'event->incident at half load',
+      (p) => ['-', fmt(p.c.latency.p50), fmt(p.c.latency.p99)],
+      (p) =>
+        `${p.c.latency.count} incidents at ${p.c.eventsPerSecond.toFixed(0)} ev/s${p.c.missing ? `, ${p.c.missing} missing` : ''}${p.c.load.failed ? `, ${p.c.load.failed} failed` : ''}`
+    ),
+    row(
+      'peak RSS (backend)',
+      (p) => [p.rss === null ? 'n/a' : `${p.rss.toFixed(0)} MB`, '', ''],
+      () => ''
+    ),
+  ];
+  const align: Align[] = ['l', ...passes.flatMap(() => ['r', 'r', 'r'] as const), 'l'];
+  if (peer) {
+    const ratios = passes
+      .map(([store, p]) => {
+        const x = `${(p.a.eventsPerSecond / peer.result.eventsPerSecond).toFixed(2)}x`;
+        return passes.length > 1 ? `${STORE_LABEL[store]} ${x}` : x;
+      })
+      .join(', ');
+    rows.push([
+      `Alertmanager ${peer.version}: 100 alerts/request, ${CONNECTIONS} conn`,
+      fmt(peer.result.eventsPerSecond, 0),
+      fmt(peer.result.latency.p50),
+      fmt(peer.result.latency.p99),
+      ...passes.slice(1).flatMap(() => ['', '', '']),
+      `(ours / Alertmanager: ${ratios})`,
+    ]);
+  }
+  return formatTable(rows, align);
+}
+
+async function run(seconds: number, cleanups: Cleanups): Promise<boolean> {
+  const m = machine();
+  process.stdout.write(
+    `machine: ${m.cores} cores, ${m.cpu_model}, ${m.total_mem_gb} GB RAM, node ${m.node} (${m.platform})\n`
+  );
+  const sqlite = await storePass('sqlite', seconds, {}, cleanups);
+  let postgres: StorePass | null = null;
+  let postgresNote: string | null = null;
+  try {
+    const pg = await postgresPass(seconds, cleanups);
+    if ('skipped' in pg) {
+      postgresNote = `skipped: ${pg.skipped}`;
+      log(`PostgreSQL: ${postgresNote}`);
+    } else {
+      postgres = pg;
+    }
+  } catch (err) {
+    postgresNote = `failed: ${err instanceof Error ? err.message : String(err)}`;
+    log(`PostgreSQL: ${postgresNote}`);
+  }
+  const peer = await alertmanagerScenario(seconds);
+
+  const passes: Array<[StoreName, StorePass]> = [['sqlite', sqlite]];
+  if (postgres) {
+    passes.push(['postgres', postgres]);
+  }
+  const yn = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const metText = passes
+    .map(([store, p]) => {
+      const met = targetsMet(p);
+      return `         ${STORE_LABEL[store]}: ${yn(met.batch100)}, ${yn(met.single)}, ${yn(met.incident_p99)}\n`;
+    })
+    .join('');
+  const cpuLines = passes
+    .map(
+      ([store, p]) =>
+        `cpu (% of one core), ${STORE_LABEL[store]}: A ${cpuText(p.aCpu)}; B ${cpuText(p.bCpu)}; C ${cpuText(p.cCpu)}\n`
+    )
+    .join('');
+  process.stdout.write(`\n${table(passes, peer)}\n`);
+  process.stdout.write(
+    `targets: 100/req >= ${TARGETS.batch100EventsPerSecond} ev/s, 1/req >= ${TARGETS.singleEventsPerSecond} ev/s, p99 event->incident < ${TARGETS.incidentP99Ms} ms\n` +
+      metText +
+      cpuLines +
+      (postgresNote ? `PostgreSQL: ${postgresNote}\n` : '') +
+      (peer ? '' : 'Alertmanager: not installed (apt-get install prometheus-alertmanager), so no ratio\n')
+  );
+
+  // A PostgreSQL pass that was skipped (not reachable) does not fail the run; one that failed does.
+  const ok = passOk(sqlite) && (postgres ? passOk(postgres) : !postgresNote?.startsWith('failed'));
+  const sqliteJson = passJson(sqlite);
+  const ratio = (p: StorePass | null) =>
+    p && peer ? round(p.a.eventsPerSecond / peer.result.eventsPerSecond, 2) : null;
+  const json = {
+    ok,
+    seconds_per_scenario: seconds,
+    connections: CONNECTIONS,
+    machine: m,
+    // SQLite's figures at the top level, as before the PostgreSQL pass existed; both under `stores`.
+    batch100: sqliteJson.batch100,
+    single: sqliteJson.single,
+    event_to_incident: sqliteJson.event_to_incident,
+    peak_rss_mb: sqliteJson.peak_rss_mb,
+    stores: {
+      sqlite: sqliteJson,
+      postgres: postgres ? passJson(postgres) : null,
+    },
+    postgres_note: postgresNote,
+    alertmanager: peer
+      ? {
+          version: peer.version,
+          ...throughputJson(peer.result),
+          ratio_ours_to_alertmanager: ratio(sqlite),
+          ratio_postgres_to_alertmanager: ratio(postgres),
+        }
+      : null,
+    targets: TARGETS,
+    targets_met: sqliteJson.targets_met,
+  };
+  process.stdout.write(`BENCH_JSON ${JSON.stringify(json)}\n`);
+  return ok;
 }
 
 /** Scenario D: the same batches against a real Alertmanager, when one is installed. */
@@ -254,11 +421,10 @@ async function alertmanagerScenario(seconds: number) {
 }
 
 async function main(): Promise<number> {
-  let backend: BackendProcess | null = null;
+  const cleanups: Cleanups = [];
   const cleanup = async () => {
-    if (backend) {
-      log('stopping backend');
-      await backend.stop();
+    while (cleanups.length > 0) {
+      await cleanups.shift()!().catch((err) => log(`cleanup failed: ${String(err)}`));
     }
   };
   let seconds: number;
@@ -268,8 +434,8 @@ async function main(): Promise<number> {
     log(err instanceof Error ? err.message : String(err));
     return 1;
   }
-  // Nothing may hang: a watchdog bounds the whole run, signals clean up too.
-  const watchdogMs = (5 * seconds + 120) * 1000;
+  // Nothing may hang: a watchdog bounds the whole run (two stores, then Alertmanager), signals clean up too.
+  const watchdogMs = (9 * seconds + 180) * 1000;
   const watchdog = setTimeout(() => {
     log(`watchdog: the run took longer than ${watchdogMs / 1000} s`);
     void cleanup().finally(() => process.exit(1));
@@ -282,14 +448,14 @@ async function main(): Promise<number> {
     });
   }
   try {
-    const ok = await run(seconds, (b) => (backend = b));
+    const ok = await run(seconds, cleanups);
     return ok ? 0 : 1;
   } catch (err) {
     log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;
   } finally {
     clearTimeout(watchdog);
-    await cleanup().catch((err) => log(`cleanup failed: ${String(err)}`));
+    await cleanup();
   }
 }
 

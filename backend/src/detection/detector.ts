@@ -3,7 +3,7 @@ import type { DetectionRule, Escalation } from '../schema/rules';
 import { needsWindowStats } from './escalation';
 import { compileMatch, groupKeyOf } from './matcher';
 import { SEVERITY_MATRIX } from './severity-matrix';
-import { SortedWindow, type Timed } from './window';
+import { SortedWindow, TimeWindow, type Timed } from './window';
 
 /** What the window of a rule group held at one point of event time. */
 export interface WindowStats {
@@ -70,7 +70,7 @@ export interface DetectorOptions {
 export class IncidentDetector {
   private states = new Map<string, RuleState>();
   /** Every countable event by source, kept only while some rule's escalations use window ratios. */
-  private readonly bySource = new Map<string, SortedWindow<Timed>>();
+  private readonly bySource = new Map<string, TimeWindow>();
   private trackAll = false;
   private newestTs = 0;
   private readonly retentionMs: number;
@@ -148,10 +148,10 @@ export class IncidentDetector {
     if (this.trackAll && countable && !onlyRule) {
       let w = this.bySource.get(e.source);
       if (!w) {
-        w = new SortedWindow<Timed>();
+        w = new TimeWindow();
         this.bySource.set(e.source, w);
       }
-      w.add({ ts: e.ts, seq: e.seq });
+      w.add(e.ts, e.seq);
       this.newestTs = Math.max(this.newestTs, e.ts);
     }
     for (const st of this.states.values()) {

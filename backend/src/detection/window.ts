@@ -121,3 +121,112 @@ export class SortedWindow<T extends Timed> {
     return this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
   }
 }
+
+/**
+ * Points of event time (ts, seq) kept sorted, as {@link SortedWindow} keeps items, but in two
+ * Float64Arrays rather than an object each: the detector keeps one per source of every countable
+ * event while escalations use window ratios, up to a million and more, and objects would cost
+ * four times the memory and the garbage collector's time to mark. Only counting is offered.
+ */
+export class TimeWindow {
+  private ts: Float64Array;
+  private seq: Float64Array;
+  private head = 0;
+  private tail = 0;
+
+  constructor(capacity = 8) {
+    this.ts = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+  }
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  /** Adds a point; mostly an append, a late one is inserted where (ts, seq) puts it. */
+  add(ts: number, seq: number): void {
+    if (this.tail === this.ts.length) {
+      this.makeRoom();
+    }
+    const t = this.tail;
+    if (t === this.head || ts > this.ts[t - 1] || (ts === this.ts[t - 1] && seq >= this.seq[t - 1])) {
+      this.ts[t] = ts;
+      this.seq[t] = seq;
+      this.tail = t + 1;
+      return;
+    }
+    // First index whose point is after (ts, seq); the new point goes there.
+    let lo = this.head;
+    let hi = t;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ts < this.ts[mid] || (ts === this.ts[mid] && seq < this.seq[mid])) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    this.ts.copyWithin(lo + 1, lo, t);
+    this.seq.copyWithin(lo + 1, lo, t);
+    this.ts[lo] = ts;
+    this.seq[lo] = seq;
+    this.tail = t + 1;
+  }
+
+  /** Moves the live points to the front, into arrays twice as large when more than half of them is live. */
+  private makeRoom(): void {
+    if (this.size * 2 > this.ts.length) {
+      this.resize(this.ts.length * 2);
+    } else {
+      this.ts.copyWithin(0, this.head, this.tail);
+      this.seq.copyWithin(0, this.head, this.tail);
+      this.tail -= this.head;
+      this.head = 0;
+    }
+  }
+
+  /** The live points, moved to the front of arrays of `capacity` (at least their number). */
+  private resize(capacity: number): void {
+    const ts = new Float64Array(capacity);
+    const seq = new Float64Array(capacity);
+    ts.set(this.ts.subarray(this.head, this.tail));
+    seq.set(this.seq.subarray(this.head, this.tail));
+    this.ts = ts;
+    this.seq = seq;
+    this.tail -= this.head;
+    this.head = 0;
+  }
+
+  /** Index of the first point with ts >= t (strict: ts > t). */
+  private bound(t: number, strict: boolean): number {
+    let lo = this.head;
+    let hi = this.tail;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ts[mid] < t || (strict && this.ts[mid] === t)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** How many points have from <= ts <= to. */
+  countBetween(from: number, to: number): number {
+    return Math.max(0, this.bound(to, true) - this.bound(from, false));
+  }
+
+  /** Drops points older than `cutoff`, and the oldest beyond `maxSize`; gives memory back once mostly empty. */
+  prune(cutoff: number, maxSize: number): void {
+    let h = this.bound(cutoff, false);
+    if (this.tail - h > maxSize) {
+      h = this.tail - maxSize;
+    }
+    this.head = h;
+    const n = this.size;
+    if (this.ts.length > 64 && n * 4 < this.ts.length) {
+      this.resize(Math.max(8, n * 2));
+    }
+  }
+}

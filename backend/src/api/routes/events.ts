@@ -1,10 +1,25 @@
+import type { Response } from 'express';
 import { z } from 'zod';
 import { toEventDto } from '../../incidents/dto';
 import { AlertmanagerWebhookSchema, GrafanaWebhookSchema, parseAlertmanagerWebhook, parseGrafanaWebhook } from '../../ingest/webhooks';
-import { EventListQuerySchema, IncidentEventInputSchema, IncidentEventSchema, IngestResultSchema } from '../../schema/events';
+import { EventListQuerySchema, IncidentEventInputSchema, IncidentEventSchema, IngestResultSchema, type IngestResult } from '../../schema/events';
 import { requireSince } from '../../util/time';
 import { route, type RouteDef } from '../route';
 import type { Services } from '../services';
+
+/**
+ * Answers an intake request with 202 and its result as JSON, written here rather than by
+ * `res.json`, which per answer re-parses the content type and hashes the body for an ETag that
+ * no client of a POST uses; intake pays that on every request. The same status, type and body.
+ */
+async function accepted(res: Response, result: Promise<IngestResult>): Promise<undefined> {
+  const body = JSON.stringify(await result);
+  res.statusCode = 202;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+  return undefined;
+}
 
 /** Intake: the events API and the Alertmanager and Grafana webhooks. */
 export function eventRoutes(s: Services): RouteDef[] {
@@ -21,7 +36,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
       // Validated in the service, so that a batch's errors name the element and nothing is half stored.
-      handler: ({ req }) => s.ingest.ingestBody(req.body),
+      handler: ({ req, res }) => accepted(res, s.ingest.ingestBody(req.body)),
     }),
     route({
       method: 'get',
@@ -47,7 +62,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       status: 202,
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
-      handler: ({ req }) => s.ingest.ingestMapped(parseAlertmanagerWebhook(req.body), 'alertmanager'),
+      handler: ({ req, res }) => accepted(res, s.ingest.ingestMapped(parseAlertmanagerWebhook(req.body), 'alertmanager')),
     }),
     route({
       method: 'post',
@@ -61,7 +76,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       status: 202,
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
-      handler: ({ req }) => s.ingest.ingestMapped(parseGrafanaWebhook(req.body), 'grafana'),
+      handler: ({ req, res }) => accepted(res, s.ingest.ingestMapped(parseGrafanaWebhook(req.body), 'grafana')),
     }),
   ];
 }
