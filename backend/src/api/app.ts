@@ -24,6 +24,8 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 export function createApp(s: Services, logger: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are live data: an ETag would cost a hash of every body and save no request.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(
     express.json({
