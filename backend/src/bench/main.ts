@@ -17,12 +17,12 @@ import { alertmanagerBinary, alertmanagerThroughput, startAlertmanager } from '.
 import { startBackend, type BackendProcess } from './backend';
 import { keepAliveAgent, request, type Target } from './load';
 import { createBenchSchema, DEFAULT_PG_URL, redactUrl } from './postgres';
-import { incidentLatency, throughput, type IncidentLatencyResult, type ThroughputResult } from './scenarios';
+import { incidentLatency, throughput, windowMemory, type IncidentLatencyResult, type ThroughputResult, type WindowMemoryResult } from './scenarios';
 import { round, summarize } from './stats';
 import { fmt, formatTable, type Align } from './table';
 
 const CONNECTIONS = 50;
-const TARGETS = { batch100EventsPerSecond: 60_000, singleEventsPerSecond: 12_000, incidentP99Ms: 10 };
+const TARGETS = { batch100EventsPerSecond: 60_000, singleEventsPerSecond: 12_000, incidentP99Ms: 10, peakRssMb: 256 };
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -126,6 +126,9 @@ interface StorePass {
   c: IncidentLatencyResult;
   cCpu: CpuShare;
   rss: number | null;
+  /** Scenario E, on a backend of its own: a million events inside the windows, and its peak RSS. */
+  e: WindowMemoryResult;
+  eRss: number | null;
 }
 
 type StoreName = 'sqlite' | 'postgres';
@@ -142,13 +145,44 @@ async function undo(cleanups: Cleanups, fn: () => Promise<void>): Promise<void> 
   await fn();
 }
 
-/** Starts a backend on `store` (extra env), runs A, B and C against it, stops it. */
+/** Events scenario E puts inside the windows. */
+const WINDOW_EVENTS = 1_000_000;
+
+/** Starts a backend on `store` (extra env), runs A, B and C against it, stops it; then E on a fresh backend (`windowEnv`). */
 async function storePass(
   store: StoreName,
   seconds: number,
   extraEnv: Record<string, string>,
-  cleanups: Cleanups
+  cleanups: Cleanups,
+  windowEnv: Record<string, string> = extraEnv
 ): Promise<StorePass> {
+  const abc = await storePassABC(store, seconds, extraEnv, cleanups);
+  const name = STORE_LABEL[store];
+  const repoRoot = path.resolve(__dirname, '..', '..', '..');
+  log(`${name} E: ${WINDOW_EVENTS} events into the windows of a fresh backend`);
+  const backend = await startBackend(repoRoot, windowEnv);
+  const stop = () => backend.stop();
+  cleanups.unshift(stop);
+  const agent = keepAliveAgent(CONNECTIONS);
+  try {
+    const e = await windowMemory({ host: backend.host, port: backend.port, agent }, CONNECTIONS, WINDOW_EVENTS, 300_000);
+    log(`${name} E: ${e.heldEvents} events held, peak RSS ${backend.peakRssMb()?.toFixed(0) ?? 'n/a'} MB, ${e.load.failed} failed`);
+    if (backend.exited()) {
+      throw new Error(`the backend ${backend.exited()} during scenario E\n${backend.stderrTail()}`);
+    }
+    return { ...abc, e, eRss: backend.peakRssMb() };
+  } finally {
+    agent.destroy();
+    await undo(cleanups, stop);
+  }
+}
+
+async function storePassABC(
+  store: StoreName,
+  seconds: number,
+  extraEnv: Record<string, string>,
+  cleanups: Cleanups
+): Promise<Omit<StorePass, 'e' | 'eRss'>> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
   const name = STORE_LABEL[store];
   log(`${name}: starting backend`);
@@ -214,15 +248,25 @@ async function postgresPass(seconds: number, cleanups: Cleanups): Promise<StoreP
     return created.drop();
   };
   cleanups.unshift(drop);
+  // Scenario E starts from an empty store of its own.
+  const windows = await createBenchSchema(url);
+  if ('skipped' in windows) {
+    await undo(cleanups, drop);
+    return windows;
+  }
+  const dropWindows = () => windows.drop();
+  cleanups.unshift(dropWindows);
   try {
     return await storePass(
       'postgres',
       seconds,
       { MAHAVISHNU_STORE_URL: url, MAHAVISHNU_STORE_SCHEMA: created.schema },
-      cleanups
+      cleanups,
+      { MAHAVISHNU_STORE_URL: url, MAHAVISHNU_STORE_SCHEMA: windows.schema }
     );
   } finally {
     await undo(cleanups, drop).catch((err) => log(`dropping schema ${created.schema} failed: ${String(err)}`));
+    await undo(cleanups, dropWindows).catch((err) => log(`dropping schema ${windows.schema} failed: ${String(err)}`));
   }
 }
 
@@ -232,13 +276,15 @@ const passOk = (p: StorePass) =>
   p.c.load.failed === 0 &&
   p.c.latency.count > 0 &&
   p.a.load.accepted > 0 &&
-  p.b.load.accepted > 0;
+  p.b.load.accepted > 0 &&
+  p.e.load.failed === 0;
 
 function targetsMet(p: StorePass) {
   return {
     batch100: p.a.eventsPerSecond >= TARGETS.batch100EventsPerSecond,
     single: p.b.eventsPerSecond >= TARGETS.singleEventsPerSecond,
     incident_p99: p.c.latency.count > 0 && p.c.latency.p99 < TARGETS.incidentP99Ms,
+    rss_with_windows: p.e.heldEvents >= WINDOW_EVENTS && p.eRss !== null && p.eRss < TARGETS.peakRssMb,
   };
 }
 
@@ -249,6 +295,7 @@ function passJson(p: StorePass) {
     single: { ...throughputJson(p.b), cpu: cpuJson(p.bCpu) },
     event_to_incident: { ...incidentJson(p.c), cpu: cpuJson(p.cCpu) },
     peak_rss_mb: p.rss === null ? null : round(p.rss, 1),
+    windows: { held_events: p.e.heldEvents, events_per_s: round(p.e.eventsPerSecond, 0), failed: p.e.load.failed, peak_rss_mb: p.eRss === null ? null : round(p.eRss, 1) },
     targets_met: targetsMet(p),
   };
 }
@@ -293,9 +340,14 @@ function table(passes: Array<[StoreName, StorePass]>, peer: Awaited<ReturnType<t
         `${p.c.latency.count} incidents at ${p.c.eventsPerSecond.toFixed(0)} ev/s${p.c.missing ? `, ${p.c.missing} missing` : ''}${p.c.load.failed ? `, ${p.c.load.failed} failed` : ''}`
     ),
     row(
-      'peak RSS (backend)',
+      'peak RSS (backend, A-C)',
       (p) => [p.rss === null ? 'n/a' : `${p.rss.toFixed(0)} MB`, '', ''],
       () => ''
+    ),
+    row(
+      `peak RSS, ${WINDOW_EVENTS / 1e6}M events in windows`,
+      (p) => [p.eRss === null ? 'n/a' : `${p.eRss.toFixed(0)} MB`, '', ''],
+      (p) => `${p.e.heldEvents} held, filled at ${p.e.eventsPerSecond.toFixed(0)} ev/s${p.e.load.failed ? `, ${p.e.load.failed} failed` : ''}`
     ),
   ];
   const align: Align[] = ['l', ...passes.flatMap(() => ['r', 'r', 'r'] as const), 'l'];

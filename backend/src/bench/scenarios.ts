@@ -206,3 +206,48 @@ export async function incidentLatency(
     sub.close();
   }
 }
+
+/** The rule scenario E creates: every source its own group, a threshold no group reaches, the longest window. */
+export const WINDOW_RULE = {
+  rule_id: 'bench_window',
+  name: 'Bench window',
+  incident_type: 'error_burst',
+  severity: 'low',
+  error_threshold: 1_000_000,
+  time_window_seconds: 3600,
+  match: { event_types: ['bench_hold'] },
+  group_by: ['source'],
+} as const;
+
+/** What scenario E left inside the detection windows. */
+export interface WindowMemoryResult {
+  load: LoadResult;
+  eventsPerSecond: number;
+  /** `mahavishnu_detection_window_events` after the load. */
+  heldEvents: number;
+}
+
+/**
+ * Scenario E: fills the detection windows with `total` events (100 per request, 1000 sources, one
+ * group each, none reaching its threshold, all inside the window), then reads how many the backend holds.
+ */
+export async function windowMemory(target: Target, connections: number, total: number, durationMs: number): Promise<WindowMemoryResult> {
+  const created = await request(target, 'POST', '/api/v1/rules', JSON.stringify(WINDOW_RULE));
+  if (created.status !== 201 && created.status !== 409) {
+    throw new Error(`creating rule bench_window: HTTP ${created.status} ${created.body.slice(0, 300)}`);
+  }
+  const perRequest = 100;
+  const next = (w: number, seq: number): LoadItem => {
+    const now = new Date().toISOString();
+    const events = new Array<Record<string, unknown>>(perRequest);
+    for (let i = 0; i < perRequest; i++) {
+      const n = w * 7919 + seq * perRequest + i;
+      events[i] = { event_id: `${RUN_ID}-e-${w}-${seq}-${i}`, timestamp: now, event_type: 'bench_hold', source: `hold-${n % SOURCES}`, message: 'queue depth high' };
+    }
+    return { body: JSON.stringify(events), events: perRequest };
+  };
+  const load = await runLoad({ target, connections, durationMs, maxRequests: Math.ceil(total / perRequest), next });
+  const metrics = await request(target, 'GET', '/metrics');
+  const held = /^mahavishnu_detection_window_events (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(metrics.body);
+  return { load, eventsPerSecond: eventsPerSecond(load), heldEvents: held ? Number(held[1]) : 0 };
+}
