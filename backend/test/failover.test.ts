@@ -161,6 +161,7 @@ describeOnPostgres('three replicas on one PostgreSQL, the leader killed under in
     // one with the same ids, as a client would. Only a 202 counts as accepted.
     const accepted = new Set<string>();
     let killedAt = 0;
+    let takeover: Promise<{ replica: Replica; ms: number }> | null = null;
     let next = 0;
     const started = Date.now();
     for (let b = 0; b < BATCHES && Date.now() - started < LOAD_LIMIT_MS; b++) {
@@ -170,6 +171,13 @@ describeOnPostgres('three replicas on one PostgreSQL, the leader killed under in
         await leader.proc.kill('SIGKILL');
         leader.alive = false;
         killedAt = Date.now();
+        // Watched while the load goes on: when another replica says it leads.
+        takeover = until('a new leader', async () => {
+          const l = await leaderNow();
+          return l && l !== first ? { replica: l, ms: Date.now() - killedAt } : null;
+        }, 15_000);
+        // Awaited after the load; until then a failure must not count as unhandled.
+        takeover.catch(() => undefined);
       }
       const events = Array.from({ length: PER_BATCH }, (_, i) => ({
         event_id: `b${b}-e${i}`,
@@ -199,13 +207,12 @@ describeOnPostgres('three replicas on one PostgreSQL, the leader killed under in
     }
     expect(killedAt).toBeGreaterThan(0);
 
-    // A standby takes over within a few seconds of the kill.
-    const second = await until('a new leader', async () => {
-      const l = await leaderNow();
-      return l && l !== first ? l : null;
-    }, 15_000);
-    const takeoverMs = Date.now() - killedAt;
-    expect(takeoverMs).toBeLessThan(10_000);
+    // A standby took over within a few seconds of the kill (2 s lease, 200 ms heartbeat).
+    const { replica: second, ms: takeoverMs } = await takeover!;
+    expect(takeoverMs).toBeLessThan(5_000);
+    if (process.env.FAILOVER_TIMINGS) {
+      process.stderr.write(`new leader ${takeoverMs} ms after the SIGKILL\n`);
+    }
     const [lease] = await q<{ holder: string; term: number }>(`select holder, term from ${schema}.leases where name = 'engine'`);
     expect(lease).toEqual({ holder: second.name, term: 2 });
     for (const r of replicas.filter((x) => x.alive)) {
@@ -295,6 +302,9 @@ describeOnPostgres('three replicas on one PostgreSQL, the leader killed under in
       }, 15_000);
       // The lease is 2 s; the standby waits one more heartbeat past it before it ends the session.
       expect(Date.now() - stoppedAt).toBeLessThan(8_000);
+      if (process.env.FAILOVER_TIMINGS) {
+        process.stderr.write(`new leader ${Date.now() - stoppedAt} ms after the SIGSTOP\n`);
+      }
       const [lease] = await q<{ holder: string; term: number }>(`select holder, term from ${schema}.leases where name = 'engine'`);
       expect(lease).toEqual({ holder: next.name, term: before.term + 1 });
 
