@@ -62,6 +62,9 @@ export interface MutationContext {
 
 const PAGE = 5000;
 
+/** Full events the engine keeps of those it processed last: a crossing's events are mostly among them. */
+const RECENT_EVENTS = 4096;
+
 /**
  * Reads the event log in order from its checkpoint and turns events into incidents: the detector
  * counts, the correlator explains, escalations raise severity, the sweep notices what time alone
@@ -81,6 +84,8 @@ export class IncidentEngine {
   /** Incidents whose events changed in the step being processed; their root cause is recomputed once, before the commit. */
   private readonly rootCauseStale = new Set<string>();
   private lastPrune = -Infinity;
+  /** The events processed last, in log order (between RECENT_EVENTS and twice as many): windows hold no events, only their seqs. */
+  private recent: StoredEvent[] = [];
   private catchUpQueued: Promise<void> | null = null;
   readonly workflow: IncidentResponseWorkflow;
   ready = false;
@@ -113,6 +118,7 @@ export class IncidentEngine {
     const { store, clock } = this.deps;
     this.detector = this.newDetector();
     this.correlator = new IncidentCorrelator();
+    this.recent = [];
     this.active.clear();
     this.rootCauseStale.clear();
     this.detector.setRules(rules);
@@ -181,6 +187,7 @@ export class IncidentEngine {
       this.rootCauseStale.clear();
       this.detector = this.newDetector();
       this.correlator = new IncidentCorrelator();
+      this.recent = [];
       this.refreshGauges();
     });
   }
@@ -244,9 +251,10 @@ export class IncidentEngine {
         continue;
       }
       this.position = e.seq;
+      this.remember(e);
       const detections = this.detector.observe(e, true);
       // Windows hold no events, only their places in the log: a crossing's events are read back (rarely, and before anything else happens).
-      const held = detections.some((d) => d.kind === 'open') ? await this.heldEvents(detections, events) : null;
+      const held = detections.some((d) => d.kind === 'open') ? await this.heldEvents(detections) : null;
       this.processEvent(e, detections, held, changes, now);
       last = e.seq;
     }
@@ -267,11 +275,18 @@ export class IncidentEngine {
     }
   }
 
+  private remember(e: StoredEvent): void {
+    if (this.recent.length >= 2 * RECENT_EVENTS) {
+      this.recent = this.recent.slice(-RECENT_EVENTS);
+    }
+    this.recent.push(e);
+  }
+
   /**
-   * The stored events of the crossings among `detections`, by seq: those of the batch being
-   * processed from memory, the others from the store (they were committed before the engine saw them).
+   * The stored events of the crossings among `detections`, by seq: the recent ones from memory,
+   * the others from the store (events are committed before the engine sees them).
    */
-  private async heldEvents(detections: Detection[], batch: StoredEvent[]): Promise<Map<number, StoredEvent>> {
+  private async heldEvents(detections: Detection[]): Promise<Map<number, StoredEvent>> {
     const out = new Map<number, StoredEvent>();
     const missing: number[] = [];
     for (const d of detections) {
@@ -282,7 +297,7 @@ export class IncidentEngine {
         if (out.has(h.seq)) {
           continue;
         }
-        const e = inBatch(batch, h.seq);
+        const e = bySeq(this.recent, h.seq);
         if (e) {
           out.set(h.seq, e);
         } else {
@@ -612,17 +627,17 @@ export class IncidentEngine {
 
 }
 
-/** The event with this seq in a batch sorted by seq, if it is there. */
-function inBatch(batch: StoredEvent[], seq: number): StoredEvent | undefined {
+/** The event with this seq among events sorted by seq, if it is there. */
+function bySeq(events: StoredEvent[], seq: number): StoredEvent | undefined {
   let lo = 0;
-  let hi = batch.length;
+  let hi = events.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (batch[mid].seq < seq) {
+    if (events[mid].seq < seq) {
       lo = mid + 1;
     } else {
       hi = mid;
     }
   }
-  return batch[lo]?.seq === seq ? batch[lo] : undefined;
+  return events[lo]?.seq === seq ? events[lo] : undefined;
 }
