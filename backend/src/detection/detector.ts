@@ -3,7 +3,7 @@ import type { DetectionRule, Escalation } from '../schema/rules';
 import { needsWindowStats } from './escalation';
 import { compileMatch, groupKeyOf } from './matcher';
 import { SEVERITY_MATRIX } from './severity-matrix';
-import { SortedWindow, TimeWindow, type Timed } from './window';
+import { EventWindow, TimeWindow, type Timed } from './window';
 
 /** What the window of a rule group held at one point of event time. */
 export interface WindowStats {
@@ -12,13 +12,24 @@ export interface WindowStats {
   error_ratio: number;
 }
 
+/**
+ * An event of a threshold crossing, as the window held it: the full event stays in the store
+ * (the engine reads the events of a crossing by `seq` when it opens the incident).
+ */
+export interface HeldEvent {
+  seq: number;
+  ts: number;
+  source: string;
+}
+
 /** What an event did to a rule: attached to its group's active incident, or crossed its threshold. */
 export type Detection =
   | { kind: 'attach'; rule: DetectionRule; groupKey: string; incidentId: string }
-  | { kind: 'open'; rule: DetectionRule; groupKey: string; held: StoredEvent[]; stats: WindowStats };
+  | { kind: 'open'; rule: DetectionRule; groupKey: string; held: HeldEvent[]; stats: WindowStats };
 
 interface GroupState {
-  window: SortedWindow<StoredEvent>;
+  /** Each counted event's (ts, seq) and interned source, not the event. */
+  window: EventWindow;
   /** Events at or below this log position are spent: a resolved incident held them. */
   floor: number;
   incidentId: string | null;
@@ -29,7 +40,7 @@ class RuleState {
   readonly selects: (e: StoredEvent) => boolean;
   readonly groups = new Map<string, GroupState>();
   /** Per source, the events this rule did not select: they break consecutive runs. */
-  readonly unselected = new Map<string, SortedWindow<Timed>>();
+  readonly unselected = new Map<string, TimeWindow>();
   readonly seenSources = new Set<string>();
   readonly trackUnselected: boolean;
   readonly needsStats: boolean;
@@ -48,7 +59,7 @@ class RuleState {
   group(key: string): GroupState {
     let g = this.groups.get(key);
     if (!g) {
-      g = { window: new SortedWindow<StoredEvent>(), floor: 0, incidentId: null };
+      g = { window: new EventWindow(), floor: 0, incidentId: null };
       this.groups.set(key, g);
     }
     return g;
@@ -74,6 +85,9 @@ export class IncidentDetector {
   private trackAll = false;
   private newestTs = 0;
   private readonly retentionMs: number;
+  /** Interned sources: windows hold a source as its index here. Grows as `seenSources` does, by distinct source. */
+  private readonly sourceIds = new Map<string, number>();
+  private readonly sourceNames: string[] = [];
 
   constructor(private readonly opts: DetectorOptions) {
     this.retentionMs = opts.retentionSeconds * 1000;
@@ -162,10 +176,10 @@ export class IncidentDetector {
         if (st.trackUnselected && st.seenSources.has(e.source) && countable) {
           let u = st.unselected.get(e.source);
           if (!u) {
-            u = new SortedWindow<Timed>();
+            u = new TimeWindow();
             st.unselected.set(e.source, u);
           }
-          u.add({ ts: e.ts, seq: e.seq });
+          u.add(e.ts, e.seq);
         }
         continue;
       }
@@ -178,7 +192,7 @@ export class IncidentDetector {
         continue;
       }
       st.seenSources.add(e.source);
-      g.window.add(e);
+      g.window.add(e.ts, e.seq, this.sourceId(e.source));
       st.newestTs = Math.max(st.newestTs, e.ts);
       if (!live) {
         continue;
@@ -195,54 +209,99 @@ export class IncidentDetector {
     return out;
   }
 
+  private sourceId(source: string): number {
+    let id = this.sourceIds.get(source);
+    if (id === undefined) {
+      id = this.sourceNames.length;
+      this.sourceIds.set(source, id);
+      this.sourceNames.push(source);
+    }
+    return id;
+  }
+
   /** The events of a threshold crossing at time `at`, or null when the rule does not fire. */
-  private crossing(st: RuleState, g: GroupState, at: number): StoredEvent[] | null {
+  private crossing(st: RuleState, g: GroupState, at: number): HeldEvent[] | null {
     const { rule } = st;
-    const from = at - st.windowMs;
-    let counted: StoredEvent[];
+    const w = g.window;
+    const lo = w.lowerBound(at - st.windowMs);
+    const hi = w.upperBound(at);
+    // The positions of the counted events; all of [lo, hi) unless runs are required.
+    let counted: number[] | null = null;
     if (rule.require_consecutive) {
-      counted = this.trailingRuns(st, g.window.between(from, at), at);
+      counted = this.trailingRuns(st, w, lo, hi, at);
       if (counted.length < rule.error_threshold) {
         return null;
       }
-    } else {
-      if (g.window.countBetween(from, at) < rule.error_threshold) {
-        return null;
-      }
-      counted = g.window.between(from, at);
-    }
-    if (rule.min_components_affected > 1 && distinctSources(counted) < rule.min_components_affected) {
+    } else if (Math.max(0, hi - lo) < rule.error_threshold) {
       return null;
     }
+    if (rule.min_components_affected > 1) {
+      const sources = new Set<number>();
+      if (counted) {
+        for (const i of counted) {
+          sources.add(w.sourceAt(i));
+        }
+      } else {
+        for (let i = lo; i < hi; i++) {
+          sources.add(w.sourceAt(i));
+        }
+      }
+      if (sources.size < rule.min_components_affected) {
+        return null;
+      }
+    }
+    const held: HeldEvent[] = [];
+    const push = (i: number) => held.push({ seq: w.seqAt(i), ts: w.tsAt(i), source: this.sourceNames[w.sourceAt(i)] });
+    if (counted) {
+      counted.forEach(push);
+    } else {
+      for (let i = lo; i < hi; i++) {
+        push(i);
+      }
+    }
     // Events already in the window with later timestamps (arrived out of order) belong to the burst too.
-    const later = g.window.from(at).filter((e) => e.ts > at);
-    return later.length ? counted.concat(later) : counted;
+    for (let i = hi; i < w.end; i++) {
+      push(i);
+    }
+    return held;
   }
 
-  /** The events of each source after the last event of that source the rule did not select. */
-  private trailingRuns(st: RuleState, inWindow: StoredEvent[], at: number): StoredEvent[] {
+  /** The positions in [lo, hi) of each source's events after the last event of that source the rule did not select. */
+  private trailingRuns(st: RuleState, w: EventWindow, lo: number, hi: number, at: number): number[] {
     const point = { ts: at, seq: Number.MAX_SAFE_INTEGER };
-    const lastBreak = new Map<string, Timed | undefined>();
-    return inWindow.filter((e) => {
-      if (!lastBreak.has(e.source)) {
-        lastBreak.set(e.source, st.unselected.get(e.source)?.lastAtOrBefore(point));
+    const lastBreak = new Map<number, Timed | undefined>();
+    const out: number[] = [];
+    for (let i = lo; i < hi; i++) {
+      const src = w.sourceAt(i);
+      if (!lastBreak.has(src)) {
+        lastBreak.set(src, st.unselected.get(this.sourceNames[src])?.lastAtOrBefore(point));
       }
-      const b = lastBreak.get(e.source);
-      return !b || b.ts < e.ts || (b.ts === e.ts && b.seq < e.seq);
-    });
+      const b = lastBreak.get(src);
+      const ts = w.tsAt(i);
+      if (!b || b.ts < ts || (b.ts === ts && b.seq < w.seqAt(i))) {
+        out.push(i);
+      }
+    }
+    return out;
   }
 
   /** The window statistics escalations may use, at event time `at`. */
   private stats(st: RuleState, g: GroupState, at: number): WindowStats {
     const from = at - st.windowMs;
-    const events = g.window.between(from, at);
-    const sources = new Set(events.map((e) => e.source));
+    const w = g.window;
+    const lo = w.lowerBound(from);
+    const hi = w.upperBound(at);
+    const count = Math.max(0, hi - lo);
+    const sources = new Set<number>();
+    for (let i = lo; i < hi; i++) {
+      sources.add(w.sourceAt(i));
+    }
     let total = 0;
     for (const s of sources) {
-      total += this.bySource.get(s)?.countBetween(from, at) ?? 0;
+      total += this.bySource.get(this.sourceNames[s])?.countBetween(from, at) ?? 0;
     }
-    total = Math.max(total, events.length);
-    return { count: events.length, sources: sources.size, error_ratio: total ? events.length / total : 0 };
+    total = Math.max(total, count);
+    return { count, sources: sources.size, error_ratio: total ? count / total : 0 };
   }
 
   windowStats(ruleId: string, groupKey: string, at: number): WindowStats | undefined {
@@ -277,6 +336,20 @@ export class IncidentDetector {
     }
   }
 
+  /** The oldest event time any rule group's window holds (the stored events from there on must stay), if any. */
+  oldestHeldTs(): number | undefined {
+    let oldest: number | undefined;
+    for (const st of this.states.values()) {
+      for (const g of st.groups.values()) {
+        const ts = g.window.oldestTs();
+        if (ts !== undefined && (oldest === undefined || ts < oldest)) {
+          oldest = ts;
+        }
+      }
+    }
+    return oldest;
+  }
+
   /** Events held in windows, for the metrics. */
   heldEvents(): number {
     let n = 0;
@@ -287,10 +360,6 @@ export class IncidentDetector {
     }
     return n;
   }
-}
-
-function distinctSources(events: StoredEvent[]): number {
-  return new Set(events.map((e) => e.source)).size;
 }
 
 /** Whether two versions of a rule count the same events the same way (so windows can be kept). */

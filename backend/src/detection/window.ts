@@ -4,129 +4,13 @@ export interface Timed {
   seq: number;
 }
 
-function before(a: Timed, b: Timed): boolean {
-  return a.ts < b.ts || (a.ts === b.ts && a.seq < b.seq);
-}
-
 /**
- * Items kept sorted by event time. Events mostly arrive in order, so adding is an append;
- * a late event is inserted where its timestamp puts it. Old items are dropped from the front.
- */
-export class SortedWindow<T extends Timed> {
-  private items: T[] = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  add(item: T): void {
-    const items = this.items;
-    if (items.length === this.head || !before(item, items[items.length - 1])) {
-      items.push(item);
-      return;
-    }
-    let lo = this.head;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(item, items[mid])) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    items.splice(lo, 0, item);
-  }
-
-  /** Index of the first item with ts >= t. */
-  private lowerBound(t: number): number {
-    let lo = this.head;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.items[mid].ts < t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** Index past the last item with ts <= t. */
-  private upperBound(t: number): number {
-    let lo = this.head;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.items[mid].ts <= t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** How many items have from <= ts <= to. */
-  countBetween(from: number, to: number): number {
-    return Math.max(0, this.upperBound(to) - this.lowerBound(from));
-  }
-
-  /** The items with from <= ts <= to, oldest first. */
-  between(from: number, to: number): T[] {
-    return this.items.slice(this.lowerBound(from), this.upperBound(to));
-  }
-
-  /** The items with ts >= from, oldest first. */
-  from(from: number): T[] {
-    return this.items.slice(this.lowerBound(from));
-  }
-
-  /** The last item at or before `point` in (ts, seq) order, if any. */
-  lastAtOrBefore(point: Timed): T | undefined {
-    let lo = this.head;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (!before(point, this.items[mid])) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo > this.head ? this.items[lo - 1] : undefined;
-  }
-
-  /** Drops items older than `cutoff`, and the oldest beyond `maxSize`. */
-  prune(cutoff: number, maxSize: number): void {
-    let h = this.lowerBound(cutoff);
-    if (this.items.length - h > maxSize) {
-      h = this.items.length - maxSize;
-    }
-    this.head = h;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-  }
-
-  clear(): void {
-    this.items = [];
-    this.head = 0;
-  }
-
-  newest(): T | undefined {
-    return this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
-  }
-}
-
-/**
- * Points of event time (ts, seq) kept sorted, as {@link SortedWindow} keeps items, but in two
+ * Points of event time (ts, seq) kept sorted (events mostly arrive in order, so adding is an
+ * append; a late one is inserted where its timestamp puts it; old points drop from the front), in two
  * Float64Arrays rather than an object each: the detector keeps one per source of every countable
- * event while escalations use window ratios, up to a million and more, and objects would cost
- * four times the memory and the garbage collector's time to mark. Only counting is offered.
+ * event while escalations use window ratios (and of the events a rule requiring consecutive runs
+ * did not select), up to a million and more, and objects would cost four times the memory and the
+ * garbage collector's time to mark. Counting, and finding the last point at or before another, are offered.
  */
 export class TimeWindow {
   private ts: Float64Array;
@@ -217,6 +101,21 @@ export class TimeWindow {
     return Math.max(0, this.bound(to, true) - this.bound(from, false));
   }
 
+  /** The last point at or before `point` in (ts, seq) order, if any. */
+  lastAtOrBefore(point: Timed): Timed | undefined {
+    let lo = this.head;
+    let hi = this.tail;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (point.ts > this.ts[mid] || (point.ts === this.ts[mid] && point.seq >= this.seq[mid])) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo > this.head ? { ts: this.ts[lo - 1], seq: this.seq[lo - 1] } : undefined;
+  }
+
   /** Drops points older than `cutoff`, and the oldest beyond `maxSize`; gives memory back once mostly empty. */
   prune(cutoff: number, maxSize: number): void {
     let h = this.bound(cutoff, false);
@@ -228,5 +127,171 @@ export class TimeWindow {
     if (this.ts.length > 64 && n * 4 < this.ts.length) {
       this.resize(Math.max(8, n * 2));
     }
+  }
+}
+
+/**
+ * What a rule group's window holds of each event it counted: its point of event time (ts, seq)
+ * and its source (as a number the detector interns), in three typed arrays kept sorted by
+ * (ts, seq), about 20 bytes an event where the event object cost some 280. The events themselves
+ * stay in the store; a crossing names them by `seq`. Positions (`start` to `end`) are valid until
+ * the next change.
+ */
+export class EventWindow {
+  private ts: Float64Array;
+  private seq: Float64Array;
+  private src: Int32Array;
+  private head = 0;
+  private tail = 0;
+
+  constructor(capacity = 8) {
+    this.ts = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.src = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  /** Position of the oldest event. */
+  get start(): number {
+    return this.head;
+  }
+
+  /** Position past the newest event. */
+  get end(): number {
+    return this.tail;
+  }
+
+  tsAt(i: number): number {
+    return this.ts[i];
+  }
+
+  seqAt(i: number): number {
+    return this.seq[i];
+  }
+
+  sourceAt(i: number): number {
+    return this.src[i];
+  }
+
+  /** Adds an event; mostly an append, a late one goes after every event not after it in (ts, seq) order. */
+  add(ts: number, seq: number, source: number): void {
+    if (this.tail === this.ts.length) {
+      this.makeRoom();
+    }
+    const t = this.tail;
+    if (t === this.head || ts > this.ts[t - 1] || (ts === this.ts[t - 1] && seq >= this.seq[t - 1])) {
+      this.ts[t] = ts;
+      this.seq[t] = seq;
+      this.src[t] = source;
+      this.tail = t + 1;
+      return;
+    }
+    let lo = this.head;
+    let hi = t;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ts < this.ts[mid] || (ts === this.ts[mid] && seq < this.seq[mid])) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    this.ts.copyWithin(lo + 1, lo, t);
+    this.seq.copyWithin(lo + 1, lo, t);
+    this.src.copyWithin(lo + 1, lo, t);
+    this.ts[lo] = ts;
+    this.seq[lo] = seq;
+    this.src[lo] = source;
+    this.tail = t + 1;
+  }
+
+  private makeRoom(): void {
+    if (this.size * 2 > this.ts.length) {
+      this.resize(this.ts.length * 2);
+    } else {
+      this.ts.copyWithin(0, this.head, this.tail);
+      this.seq.copyWithin(0, this.head, this.tail);
+      this.src.copyWithin(0, this.head, this.tail);
+      this.tail -= this.head;
+      this.head = 0;
+    }
+  }
+
+  private resize(capacity: number): void {
+    const ts = new Float64Array(capacity);
+    const seq = new Float64Array(capacity);
+    const src = new Int32Array(capacity);
+    ts.set(this.ts.subarray(this.head, this.tail));
+    seq.set(this.seq.subarray(this.head, this.tail));
+    src.set(this.src.subarray(this.head, this.tail));
+    this.ts = ts;
+    this.seq = seq;
+    this.src = src;
+    this.tail -= this.head;
+    this.head = 0;
+  }
+
+  /** Position of the first event with ts >= t. */
+  lowerBound(t: number): number {
+    let lo = this.head;
+    let hi = this.tail;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ts[mid] < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Position past the last event with ts <= t. */
+  upperBound(t: number): number {
+    let lo = this.head;
+    let hi = this.tail;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ts[mid] <= t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** How many events have from <= ts <= to. */
+  countBetween(from: number, to: number): number {
+    return Math.max(0, this.upperBound(to) - this.lowerBound(from));
+  }
+
+  /** The oldest event time held, if any. */
+  oldestTs(): number | undefined {
+    return this.tail > this.head ? this.ts[this.head] : undefined;
+  }
+
+  /** Drops events older than `cutoff`, and the oldest beyond `maxSize`; gives memory back once mostly empty. */
+  prune(cutoff: number, maxSize: number): void {
+    let h = this.lowerBound(cutoff);
+    if (this.tail - h > maxSize) {
+      h = this.tail - maxSize;
+    }
+    this.head = h;
+    const n = this.size;
+    if (this.ts.length > 64 && n * 4 < this.ts.length) {
+      this.resize(Math.max(8, n * 2));
+    }
+  }
+
+  clear(): void {
+    this.ts = new Float64Array(8);
+    this.seq = new Float64Array(8);
+    this.src = new Int32Array(8);
+    this.head = 0;
+    this.tail = 0;
   }
 }

@@ -5,6 +5,8 @@ import type { DB, EventsTable } from './db';
 
 /** SQLite allows 32766 bound values a statement; 10 columns a row leaves room for this many. */
 const ROWS_PER_INSERT = 2000;
+/** Seqs bound in one `IN` list, well under either database's limit of bound values. */
+const SEQS_PER_SELECT = 5000;
 
 export interface EventQuery {
   since?: number;
@@ -55,6 +57,22 @@ export class EventLog {
       .limit(limit)
       .execute();
     return rows.map(fromRow);
+  }
+
+  /** The stored events with these seqs, in log order (a detection's events: windows hold only their seqs). */
+  async bySeqs(seqs: number[]): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (let i = 0; i < seqs.length; i += SEQS_PER_SELECT) {
+      const rows = await this.db
+        .selectFrom('events')
+        .selectAll()
+        .where('seq', 'in', seqs.slice(i, i + SEQS_PER_SELECT))
+        .execute();
+      for (const r of rows) {
+        out.push(fromRow(r));
+      }
+    }
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   /** Events up to `maxSeq` whose event time is at or after `minTs`, in log order (window rebuild). */
