@@ -400,7 +400,7 @@ async function run(seconds: number, cleanups: Cleanups): Promise<boolean> {
   const metText = passes
     .map(([store, p]) => {
       const met = targetsMet(p);
-      return `         ${STORE_LABEL[store]}: ${yn(met.batch100)}, ${yn(met.single)}, ${yn(met.incident_p99)}\n`;
+      return `         ${STORE_LABEL[store]}: ${yn(met.batch100)}, ${yn(met.single)}, ${yn(met.incident_p99)}, ${yn(met.rss_with_windows)}\n`;
     })
     .join('');
   const cpuLines = passes
@@ -411,7 +411,7 @@ async function run(seconds: number, cleanups: Cleanups): Promise<boolean> {
     .join('');
   process.stdout.write(`\n${table(passes, peer)}\n`);
   process.stdout.write(
-    `targets: 100/req >= ${TARGETS.batch100EventsPerSecond} ev/s, 1/req >= ${TARGETS.singleEventsPerSecond} ev/s, p99 event->incident < ${TARGETS.incidentP99Ms} ms\n` +
+    `targets: 100/req >= ${TARGETS.batch100EventsPerSecond} ev/s, 1/req >= ${TARGETS.singleEventsPerSecond} ev/s, p99 event->incident < ${TARGETS.incidentP99Ms} ms, peak RSS < ${TARGETS.peakRssMb} MB with ${WINDOW_EVENTS / 1e6}M events in windows\n` +
       metText +
       cpuLines +
       (postgresNote ? `PostgreSQL: ${postgresNote}\n` : '') +
