@@ -92,6 +92,7 @@ describe('mahavishnu incidents dashboard, start and status', () => {
       const status = await runCli(['status'], { url });
       expect(status.code).toBe(0);
       expect(status.stdout).toMatch(new RegExp(`^${url.replace(/[.:/]/g, '\\$&')}: ready \\{"status":"ready"`));
+      expect(status.stdout).toMatch(/^replica (\S+), leader, on (sqlite|postgres); engine leader: \1 \(term \d+\)$/m);
       expect((await server.stop()).code).toBe(0);
       expect((await runCli(['status'], { url })).code).toBe(3);
       expect((await runCli(['start', '--port', '70000'])).code).toBe(2);

@@ -199,6 +199,16 @@ export class MahavishnuClient {
     return this.json('GET', '/readyz');
   }
 
+  /** This replica and the one that leads the engine. */
+  cluster(): Promise<{
+    replica_id: string;
+    role: 'leader' | 'standby';
+    store: string;
+    leader: { replica_id: string; term: number; address: string | null; lease_expires_at: string | null } | null;
+  }> {
+    return this.json('GET', '/api/v1/cluster');
+  }
+
   /** Listens to the live stream until `signal` aborts; each incident change is handed to `onMessage`. */
   async stream(onMessage: (m: StreamMessage) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
     const res = await this.request('GET', '/api/v1/stream', undefined, undefined, signal);
