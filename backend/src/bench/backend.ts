@@ -15,6 +15,8 @@ export interface BackendProcess {
   stderrTail(): string;
   /** Peak resident set size (VmHWM) in MB, from /proc; null where unavailable. */
   peakRssMb(): number | null;
+  /** Resident set size now in MB, from /proc; null where unavailable. */
+  rssMb(): number | null;
   /** CPU time (user + system) the child used so far in seconds, from /proc; null where unavailable. */
   cpuSeconds(): number | null;
   /** Stops the child (SIGTERM, then SIGKILL after `graceMs`) and removes the data dir; idempotent. */
@@ -114,6 +116,7 @@ export async function startBackend(
       exited: () => exitInfo,
       stderrTail: () => stderr,
       peakRssMb: () => peakRssMb(child.pid!),
+      rssMb: () => rssMb(child.pid!),
       cpuSeconds: () => cpuSeconds(child.pid!),
       stop,
     };
@@ -146,9 +149,18 @@ async function terminate(
 
 /** VmHWM of a process in MB (Linux /proc), or null when it cannot be read. */
 export function peakRssMb(pid: number): number | null {
+  return statusMb(pid, 'VmHWM');
+}
+
+/** Resident set size now in MB, from /proc; null where unavailable. */
+export function rssMb(pid: number): number | null {
+  return statusMb(pid, 'VmRSS');
+}
+
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
     return m ? Number(m[1]) / 1024 : null;
   } catch {
     return null;

@@ -129,6 +129,8 @@ interface StorePass {
   /** Scenario E, on a backend of its own: a million events inside the windows, and its peak RSS. */
   e: WindowMemoryResult;
   eRss: number | null;
+  /** RSS with the windows full, after ten idle seconds (the footprint without the fill's garbage). */
+  eRssSettled: number | null;
 }
 
 type StoreName = 'sqlite' | 'postgres';
@@ -166,11 +168,12 @@ async function storePass(
   const agent = keepAliveAgent(CONNECTIONS);
   try {
     const e = await windowMemory({ host: backend.host, port: backend.port, agent }, CONNECTIONS, WINDOW_EVENTS, 300_000);
-    log(`${name} E: ${e.heldEvents} events held, peak RSS ${backend.peakRssMb()?.toFixed(0) ?? 'n/a'} MB, ${e.load.failed} failed`);
+    log(`${name} E: ${e.heldEvents} events held, peak RSS ${backend.peakRssMb()?.toFixed(0) ?? 'n/a'} MB, ${e.load.failed} failed; 10 s idle`);
+    await new Promise((r) => setTimeout(r, 10_000));
     if (backend.exited()) {
       throw new Error(`the backend ${backend.exited()} during scenario E\n${backend.stderrTail()}`);
     }
-    return { ...abc, e, eRss: backend.peakRssMb() };
+    return { ...abc, e, eRss: backend.peakRssMb(), eRssSettled: backend.rssMb() };
   } finally {
     agent.destroy();
     await undo(cleanups, stop);
@@ -182,7 +185,7 @@ async function storePassABC(
   seconds: number,
   extraEnv: Record<string, string>,
   cleanups: Cleanups
-): Promise<Omit<StorePass, 'e' | 'eRss'>> {
+): Promise<Omit<StorePass, 'e' | 'eRss' | 'eRssSettled'>> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
   const name = STORE_LABEL[store];
   log(`${name}: starting backend`);
@@ -295,7 +298,7 @@ function passJson(p: StorePass) {
     single: { ...throughputJson(p.b), cpu: cpuJson(p.bCpu) },
     event_to_incident: { ...incidentJson(p.c), cpu: cpuJson(p.cCpu) },
     peak_rss_mb: p.rss === null ? null : round(p.rss, 1),
-    windows: { held_events: p.e.heldEvents, events_per_s: round(p.e.eventsPerSecond, 0), failed: p.e.load.failed, peak_rss_mb: p.eRss === null ? null : round(p.eRss, 1) },
+    windows: { held_events: p.e.heldEvents, events_per_s: round(p.e.eventsPerSecond, 0), failed: p.e.load.failed, peak_rss_mb: p.eRss === null ? null : round(p.eRss, 1), rss_10s_after_mb: p.eRssSettled === null ? null : round(p.eRssSettled, 1) },
     targets_met: targetsMet(p),
   };
 }
@@ -347,7 +350,8 @@ function table(passes: Array<[StoreName, StorePass]>, peer: Awaited<ReturnType<t
     row(
       `peak RSS, ${WINDOW_EVENTS / 1e6}M events in windows`,
       (p) => [p.eRss === null ? 'n/a' : `${p.eRss.toFixed(0)} MB`, '', ''],
-      (p) => `${p.e.heldEvents} held, filled at ${p.e.eventsPerSecond.toFixed(0)} ev/s${p.e.load.failed ? `, ${p.e.load.failed} failed` : ''}`
+      (p) =>
+        `${p.e.heldEvents} held, filled at ${p.e.eventsPerSecond.toFixed(0)} ev/s${p.e.load.failed ? `, ${p.e.load.failed} failed` : ''}, ${p.eRssSettled === null ? 'n/a' : `${p.eRssSettled.toFixed(0)} MB`} 10 s after`
     ),
   ];
   const align: Align[] = ['l', ...passes.flatMap(() => ['r', 'r', 'r'] as const), 'l'];
