@@ -5,18 +5,16 @@ export interface Timed {
 }
 
 /**
- * Points of event time (ts, seq) kept sorted (events mostly arrive in order, so adding is an
- * append; a late one is inserted where its timestamp puts it; old points drop from the front), in two
- * Float64Arrays rather than an object each: the detector keeps one per source of every countable
- * event while escalations use window ratios (and of the events a rule requiring consecutive runs
- * did not select), up to a million and more, and objects would cost four times the memory and the
- * garbage collector's time to mark. Counting, and finding the last point at or before another, are offered.
+ * Points of event time (ts, seq) kept sorted in typed arrays (events mostly arrive in order, so
+ * adding is an append; a late one is inserted where its timestamp puts it; old points drop from the
+ * front). Subclasses may keep more columns beside the two. Positions (`start` to `end`) are valid
+ * until the next change.
  */
-export class TimeWindow {
+abstract class SortedPoints {
   private ts: Float64Array;
   private seq: Float64Array;
-  private head = 0;
-  private tail = 0;
+  protected head = 0;
+  protected tail = 0;
 
   constructor(capacity = 8) {
     this.ts = new Float64Array(capacity);
@@ -27,34 +25,56 @@ export class TimeWindow {
     return this.tail - this.head;
   }
 
-  /** Adds a point; mostly an append, a late one is inserted where (ts, seq) puts it. */
-  add(ts: number, seq: number): void {
+  /** Position of the oldest point. */
+  get start(): number {
+    return this.head;
+  }
+
+  /** Position past the newest point. */
+  get end(): number {
+    return this.tail;
+  }
+
+  tsAt(i: number): number {
+    return this.ts[i];
+  }
+
+  seqAt(i: number): number {
+    return this.seq[i];
+  }
+
+  /** Puts a point in its place (after every point not after it in (ts, seq) order) and returns its position. */
+  protected insert(ts: number, seq: number): number {
     if (this.tail === this.ts.length) {
       this.makeRoom();
     }
     const t = this.tail;
-    if (t === this.head || ts > this.ts[t - 1] || (ts === this.ts[t - 1] && seq >= this.seq[t - 1])) {
-      this.ts[t] = ts;
-      this.seq[t] = seq;
-      this.tail = t + 1;
-      return;
-    }
-    // First index whose point is after (ts, seq); the new point goes there.
-    let lo = this.head;
-    let hi = t;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ts < this.ts[mid] || (ts === this.ts[mid] && seq < this.seq[mid])) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
+    let at = t;
+    if (!(t === this.head || ts > this.ts[t - 1] || (ts === this.ts[t - 1] && seq >= this.seq[t - 1]))) {
+      // First position whose point is after (ts, seq); the new point goes there.
+      let lo = this.head;
+      let hi = t;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ts < this.ts[mid] || (ts === this.ts[mid] && seq < this.seq[mid])) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
       }
+      at = lo;
+      this.shiftUp(at, t);
     }
-    this.ts.copyWithin(lo + 1, lo, t);
-    this.seq.copyWithin(lo + 1, lo, t);
-    this.ts[lo] = ts;
-    this.seq[lo] = seq;
+    this.ts[at] = ts;
+    this.seq[at] = seq;
     this.tail = t + 1;
+    return at;
+  }
+
+  /** Moves positions `from` to `to` (exclusive) one up, to free `from`. */
+  protected shiftUp(from: number, to: number): void {
+    this.ts.copyWithin(from + 1, from, to);
+    this.seq.copyWithin(from + 1, from, to);
   }
 
   /** Moves the live points to the front, into arrays twice as large when more than half of them is live. */
@@ -62,15 +82,20 @@ export class TimeWindow {
     if (this.size * 2 > this.ts.length) {
       this.resize(this.ts.length * 2);
     } else {
-      this.ts.copyWithin(0, this.head, this.tail);
-      this.seq.copyWithin(0, this.head, this.tail);
-      this.tail -= this.head;
-      this.head = 0;
+      this.compact();
     }
   }
 
+  /** Moves the live points to the front of the same arrays. */
+  protected compact(): void {
+    this.ts.copyWithin(0, this.head, this.tail);
+    this.seq.copyWithin(0, this.head, this.tail);
+    this.tail -= this.head;
+    this.head = 0;
+  }
+
   /** The live points, moved to the front of arrays of `capacity` (at least their number). */
-  private resize(capacity: number): void {
+  protected resize(capacity: number): void {
     const ts = new Float64Array(capacity);
     const seq = new Float64Array(capacity);
     ts.set(this.ts.subarray(this.head, this.tail));
@@ -81,7 +106,7 @@ export class TimeWindow {
     this.head = 0;
   }
 
-  /** Index of the first point with ts >= t (strict: ts > t). */
+  /** Position of the first point with ts >= t (strict: ts > t). */
   private bound(t: number, strict: boolean): number {
     let lo = this.head;
     let hi = this.tail;
@@ -96,9 +121,19 @@ export class TimeWindow {
     return lo;
   }
 
+  /** Position of the first point with ts >= t. */
+  lowerBound(t: number): number {
+    return this.bound(t, false);
+  }
+
+  /** Position past the last point with ts <= t. */
+  upperBound(t: number): number {
+    return this.bound(t, true);
+  }
+
   /** How many points have from <= ts <= to. */
   countBetween(from: number, to: number): number {
-    return Math.max(0, this.bound(to, true) - this.bound(from, false));
+    return Math.max(0, this.upperBound(to) - this.lowerBound(from));
   }
 
   /** The last point at or before `point` in (ts, seq) order, if any. */
@@ -116,165 +151,12 @@ export class TimeWindow {
     return lo > this.head ? { ts: this.ts[lo - 1], seq: this.seq[lo - 1] } : undefined;
   }
 
-  /** Drops points older than `cutoff`, and the oldest beyond `maxSize`; gives memory back once mostly empty. */
-  prune(cutoff: number, maxSize: number): void {
-    let h = this.bound(cutoff, false);
-    if (this.tail - h > maxSize) {
-      h = this.tail - maxSize;
-    }
-    this.head = h;
-    const n = this.size;
-    if (this.ts.length > 64 && n * 4 < this.ts.length) {
-      this.resize(Math.max(8, n * 2));
-    }
-  }
-}
-
-/**
- * What a rule group's window holds of each event it counted: its point of event time (ts, seq)
- * and its source (as a number the detector interns), in three typed arrays kept sorted by
- * (ts, seq), about 20 bytes an event where the event object cost some 280. The events themselves
- * stay in the store; a crossing names them by `seq`. Positions (`start` to `end`) are valid until
- * the next change.
- */
-export class EventWindow {
-  private ts: Float64Array;
-  private seq: Float64Array;
-  private src: Int32Array;
-  private head = 0;
-  private tail = 0;
-
-  constructor(capacity = 8) {
-    this.ts = new Float64Array(capacity);
-    this.seq = new Float64Array(capacity);
-    this.src = new Int32Array(capacity);
-  }
-
-  get size(): number {
-    return this.tail - this.head;
-  }
-
-  /** Position of the oldest event. */
-  get start(): number {
-    return this.head;
-  }
-
-  /** Position past the newest event. */
-  get end(): number {
-    return this.tail;
-  }
-
-  tsAt(i: number): number {
-    return this.ts[i];
-  }
-
-  seqAt(i: number): number {
-    return this.seq[i];
-  }
-
-  sourceAt(i: number): number {
-    return this.src[i];
-  }
-
-  /** Adds an event; mostly an append, a late one goes after every event not after it in (ts, seq) order. */
-  add(ts: number, seq: number, source: number): void {
-    if (this.tail === this.ts.length) {
-      this.makeRoom();
-    }
-    const t = this.tail;
-    if (t === this.head || ts > this.ts[t - 1] || (ts === this.ts[t - 1] && seq >= this.seq[t - 1])) {
-      this.ts[t] = ts;
-      this.seq[t] = seq;
-      this.src[t] = source;
-      this.tail = t + 1;
-      return;
-    }
-    let lo = this.head;
-    let hi = t;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ts < this.ts[mid] || (ts === this.ts[mid] && seq < this.seq[mid])) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    this.ts.copyWithin(lo + 1, lo, t);
-    this.seq.copyWithin(lo + 1, lo, t);
-    this.src.copyWithin(lo + 1, lo, t);
-    this.ts[lo] = ts;
-    this.seq[lo] = seq;
-    this.src[lo] = source;
-    this.tail = t + 1;
-  }
-
-  private makeRoom(): void {
-    if (this.size * 2 > this.ts.length) {
-      this.resize(this.ts.length * 2);
-    } else {
-      this.ts.copyWithin(0, this.head, this.tail);
-      this.seq.copyWithin(0, this.head, this.tail);
-      this.src.copyWithin(0, this.head, this.tail);
-      this.tail -= this.head;
-      this.head = 0;
-    }
-  }
-
-  private resize(capacity: number): void {
-    const ts = new Float64Array(capacity);
-    const seq = new Float64Array(capacity);
-    const src = new Int32Array(capacity);
-    ts.set(this.ts.subarray(this.head, this.tail));
-    seq.set(this.seq.subarray(this.head, this.tail));
-    src.set(this.src.subarray(this.head, this.tail));
-    this.ts = ts;
-    this.seq = seq;
-    this.src = src;
-    this.tail -= this.head;
-    this.head = 0;
-  }
-
-  /** Position of the first event with ts >= t. */
-  lowerBound(t: number): number {
-    let lo = this.head;
-    let hi = this.tail;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ts[mid] < t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** Position past the last event with ts <= t. */
-  upperBound(t: number): number {
-    let lo = this.head;
-    let hi = this.tail;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ts[mid] <= t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** How many events have from <= ts <= to. */
-  countBetween(from: number, to: number): number {
-    return Math.max(0, this.upperBound(to) - this.lowerBound(from));
-  }
-
   /** The oldest event time held, if any. */
   oldestTs(): number | undefined {
     return this.tail > this.head ? this.ts[this.head] : undefined;
   }
 
-  /** Drops events older than `cutoff`, and the oldest beyond `maxSize`; gives memory back once mostly empty. */
+  /** Drops points older than `cutoff`, and the oldest beyond `maxSize`; gives memory back once mostly empty. */
   prune(cutoff: number, maxSize: number): void {
     let h = this.lowerBound(cutoff);
     if (this.tail - h > maxSize) {
@@ -288,10 +170,64 @@ export class EventWindow {
   }
 
   clear(): void {
-    this.ts = new Float64Array(8);
-    this.seq = new Float64Array(8);
-    this.src = new Int32Array(8);
     this.head = 0;
     this.tail = 0;
+    this.resize(8);
+  }
+}
+
+/**
+ * Points of event time (ts, seq), in two Float64Arrays rather than an object each: the detector
+ * keeps one per source of every countable event while escalations use window ratios (and of the
+ * events a rule requiring consecutive runs did not select), up to a million and more, and objects
+ * would cost four times the memory and the garbage collector's time to mark.
+ */
+export class TimeWindow extends SortedPoints {
+  /** Adds a point; mostly an append, a late one goes after every point not after it in (ts, seq) order. */
+  add(ts: number, seq: number): void {
+    this.insert(ts, seq);
+  }
+}
+
+/**
+ * What a rule group's window holds of each event it counted: its point of event time (ts, seq)
+ * and its source (as a number the detector interns), in three typed arrays kept sorted by
+ * (ts, seq), about 20 bytes an event where the event object cost some 280. The events themselves
+ * stay in the store; a crossing names them by `seq`.
+ */
+export class EventWindow extends SortedPoints {
+  private src: Int32Array;
+
+  constructor(capacity = 8) {
+    super(capacity);
+    this.src = new Int32Array(capacity);
+  }
+
+  sourceAt(i: number): number {
+    return this.src[i];
+  }
+
+  /** Adds an event; mostly an append, a late one goes after every event not after it in (ts, seq) order. */
+  add(ts: number, seq: number, source: number): void {
+    // Not `this.src[this.insert(...)]`: insert may replace the array, and the old one would be written.
+    const at = this.insert(ts, seq);
+    this.src[at] = source;
+  }
+
+  protected override shiftUp(from: number, to: number): void {
+    super.shiftUp(from, to);
+    this.src.copyWithin(from + 1, from, to);
+  }
+
+  protected override compact(): void {
+    this.src.copyWithin(0, this.head, this.tail);
+    super.compact();
+  }
+
+  protected override resize(capacity: number): void {
+    const src = new Int32Array(capacity);
+    src.set(this.src.subarray(this.head, this.tail));
+    this.src = src;
+    super.resize(capacity);
   }
 }
