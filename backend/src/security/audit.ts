@@ -1,22 +1,15 @@
 import type { Logger } from 'pino';
 import type { AuditEntry, AuditQuery } from '../schema/security';
 import type { AuditRow } from '../store/audit-store';
+import type { AuditLogTable } from '../store/db';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
 import { iso, requireSince } from '../util/time';
 import type { Caller } from './caller';
 import type { Role } from './config';
 
-/** One mutation as it was asked and answered. */
-export interface AuditRecord {
-  caller: Caller;
-  method: string;
-  route: string;
-  path: string;
-  target: string | null;
-  status: number;
-  detail: string | null;
-}
+/** One mutation as it was asked and answered: the stored row's fields, with the caller for who acted. */
+export type AuditRecord = Pick<AuditLogTable, 'method' | 'route' | 'path' | 'target' | 'status' | 'detail'> & { caller: Caller };
 
 /** The audit log: every mutation through the API, allowed or refused, with who, what and when. */
 export class AuditLog {
