@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { HttpError, TooManyRequestsError, UnavailableError } from '../util/errors';
+import { HttpError } from '../util/errors';
 
 /** Turns every error into the contract's JSON shape; nothing but a bug is a 500, and a bug is logged. */
 export function errorMiddleware(logger: Logger) {
@@ -37,8 +37,8 @@ export function errorMiddleware(logger: Logger) {
     }
     // For the audit log: why a mutation was refused.
     res.locals.errorCode = body.error.code;
-    if (err instanceof TooManyRequestsError || (err instanceof UnavailableError && err.retryAfterSeconds !== undefined)) {
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds ?? 1))));
+    if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
     }
     res.status(status).json(body);
   };

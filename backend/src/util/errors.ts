@@ -8,6 +8,9 @@ export interface FieldProblem {
 
 /** An error that the API answers with its own status and code; anything else is a 500. */
 export class HttpError extends Error {
+  /** When to try again, sent as Retry-After (limits that free up with time, elections). */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -64,12 +67,9 @@ export class ConflictError extends HttpError {
 
 /** A limit that frees up with time (a rate budget): 429 with Retry-After. */
 export class TooManyRequestsError extends HttpError {
-  constructor(
-    code: string,
-    message: string,
-    readonly retryAfterSeconds: number
-  ) {
+  constructor(code: string, message: string, retryAfterSeconds: number) {
     super(429, code, message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -86,12 +86,9 @@ export class UnsupportedMediaTypeError extends HttpError {
 }
 
 export class UnavailableError extends HttpError {
-  constructor(
-    message: string,
-    /** When to try again, sent as Retry-After. */
-    readonly retryAfterSeconds?: number
-  ) {
+  constructor(message: string, retryAfterSeconds?: number) {
     super(503, 'unavailable', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
