@@ -19,6 +19,7 @@ import { UnavailableError } from '../util/errors';
 import { SerialQueue } from '../util/serial-queue';
 import type { ChangeBus } from './change-bus';
 import { Changes } from './changes';
+import { CrossingEvents } from './crossing-events';
 import { alertTitle, alertType, blankIncident, distinct, entry, minuteOf, trackAlert } from './incident-records';
 
 export interface EngineOptions {
@@ -62,9 +63,6 @@ export interface MutationContext {
 
 const PAGE = 5000;
 
-/** Full events the engine keeps of those it processed last: a crossing's events are mostly among them. */
-const RECENT_EVENTS = 4096;
-
 /**
  * Reads the event log in order from its checkpoint and turns events into incidents: the detector
  * counts, the correlator explains, escalations raise severity, the sweep notices what time alone
@@ -84,8 +82,7 @@ export class IncidentEngine {
   /** Incidents whose events changed in the step being processed; their root cause is recomputed once, before the commit. */
   private readonly rootCauseStale = new Set<string>();
   private lastPrune = -Infinity;
-  /** The events processed last, in log order (between RECENT_EVENTS and twice as many): windows hold no events, only their seqs. */
-  private recent: StoredEvent[] = [];
+  private readonly crossings: CrossingEvents;
   private catchUpQueued: Promise<void> | null = null;
   readonly workflow: IncidentResponseWorkflow;
   ready = false;
@@ -95,6 +92,7 @@ export class IncidentEngine {
     private readonly opts: EngineOptions
   ) {
     this.detector = this.newDetector();
+    this.crossings = new CrossingEvents(deps.store.events, deps.logger);
     this.workflow = new IncidentResponseWorkflow(deps.responder, deps.store, {
       deactivate: (inc, changes) => this.deactivate(inc, changes),
       active: (id) => this.active.get(id),
@@ -118,7 +116,7 @@ export class IncidentEngine {
     const { store, clock } = this.deps;
     this.detector = this.newDetector();
     this.correlator = new IncidentCorrelator();
-    this.recent = [];
+    this.crossings.clear();
     this.active.clear();
     this.rootCauseStale.clear();
     this.detector.setRules(rules);
@@ -187,7 +185,7 @@ export class IncidentEngine {
       this.rootCauseStale.clear();
       this.detector = this.newDetector();
       this.correlator = new IncidentCorrelator();
-      this.recent = [];
+      this.crossings.clear();
       this.refreshGauges();
     });
   }
@@ -251,10 +249,10 @@ export class IncidentEngine {
         continue;
       }
       this.position = e.seq;
-      this.remember(e);
+      this.crossings.remember(e);
       const detections = this.detector.observe(e, true);
-      // Windows hold no events, only their places in the log: a crossing's events are read back (rarely, and before anything else happens).
-      const held = detections.some((d) => d.kind === 'open') ? await this.heldEvents(detections) : null;
+      // A crossing's events are read back before anything else happens (rarely from the store).
+      const held = detections.some((d) => d.kind === 'open') ? await this.crossingEvents(detections) : null;
       this.processEvent(e, detections, held, changes, now);
       last = e.seq;
     }
@@ -275,51 +273,17 @@ export class IncidentEngine {
     }
   }
 
-  private remember(e: StoredEvent): void {
-    if (this.recent.length >= 2 * RECENT_EVENTS) {
-      this.recent = this.recent.slice(-RECENT_EVENTS);
+  private async crossingEvents(detections: Detection[]): Promise<Map<Detection, StoredEvent[]>> {
+    try {
+      return await this.crossings.of(detections);
+    } catch (err) {
+      // The detector counted this event already: rebuild from the store before the next step.
+      this.stale = true;
+      throw err;
     }
-    this.recent.push(e);
   }
 
-  /**
-   * The stored events of the crossings among `detections`, by seq: the recent ones from memory,
-   * the others from the store (events are committed before the engine sees them).
-   */
-  private async heldEvents(detections: Detection[]): Promise<Map<number, StoredEvent>> {
-    const out = new Map<number, StoredEvent>();
-    const missing: number[] = [];
-    for (const d of detections) {
-      if (d.kind !== 'open') {
-        continue;
-      }
-      for (const h of d.held) {
-        if (out.has(h.seq)) {
-          continue;
-        }
-        const e = bySeq(this.recent, h.seq);
-        if (e) {
-          out.set(h.seq, e);
-        } else {
-          missing.push(h.seq);
-        }
-      }
-    }
-    if (missing.length > 0) {
-      try {
-        for (const e of await this.deps.store.events.bySeqs([...new Set(missing)])) {
-          out.set(e.seq, e);
-        }
-      } catch (err) {
-        // The detector counted this event already: rebuild from the store before the next step.
-        this.stale = true;
-        throw err;
-      }
-    }
-    return out;
-  }
-
-  private processEvent(e: StoredEvent, detections: Detection[], heldEvents: Map<number, StoredEvent> | null, changes: Changes, now: number): void {
+  private processEvent(e: StoredEvent, detections: Detection[], held: Map<Detection, StoredEvent[]> | null, changes: Changes, now: number): void {
     const attached = new Set<string>();
     for (const d of detections) {
       if (d.kind === 'attach') {
@@ -329,7 +293,7 @@ export class IncidentEngine {
           attached.add(inc.incident_id);
         }
       } else {
-        attached.add(this.open(d, this.fullEvents(d, heldEvents), e, changes, now).incident_id);
+        attached.add(this.open(d, held!.get(d)!, e, changes, now).incident_id);
       }
     }
     for (const id of [...this.correlator.correlated(e.correlation_id)]) {
@@ -343,19 +307,6 @@ export class IncidentEngine {
     if (e.event_type === 'alert_resolved') {
       this.alertResolved(e, changes, now);
     }
-  }
-
-  /** The stored events of a crossing, in the order the detector gave them. */
-  private fullEvents(d: Extract<Detection, { kind: 'open' }>, heldEvents: Map<number, StoredEvent> | null): StoredEvent[] {
-    return d.held.map((h): StoredEvent => {
-      const e = heldEvents?.get(h.seq);
-      if (e) {
-        return e;
-      }
-      // Not stored any more (the log keeps what windows hold, so this takes a deletion behind the engine's back).
-      this.deps.logger.warn({ seq: h.seq, rule_id: d.rule.rule_id }, 'an event of a detection window is not in the event log');
-      return { seq: h.seq, event_id: `seq-${h.seq}`, ts: h.ts, received_at: h.ts, event_type: 'unknown', source: h.source, severity: 'info', message: '', metadata: {}, correlation_id: null };
-    });
   }
 
   private open(d: Extract<Detection, { kind: 'open' }>, held: StoredEvent[], e: StoredEvent, changes: Changes, now: number): IncidentRecord {
@@ -625,19 +576,4 @@ export class IncidentEngine {
     return this.checkpoint;
   }
 
-}
-
-/** The event with this seq among events sorted by seq, if it is there. */
-function bySeq(events: StoredEvent[], seq: number): StoredEvent | undefined {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (events[mid].seq < seq) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return events[lo]?.seq === seq ? events[lo] : undefined;
 }
