@@ -17,12 +17,25 @@ import { alertmanagerBinary, alertmanagerThroughput, startAlertmanager } from '.
 import { startBackend, type BackendProcess } from './backend';
 import { keepAliveAgent, request, type Target } from './load';
 import { createBenchSchema, DEFAULT_PG_URL, redactUrl } from './postgres';
-import { incidentLatency, throughput, windowMemory, type IncidentLatencyResult, type ThroughputResult, type WindowMemoryResult } from './scenarios';
-import { round, summarize } from './stats';
-import { fmt, formatTable, type Align } from './table';
+import {
+  CONNECTIONS,
+  cpuText,
+  passJson,
+  passOk,
+  STORE_LABEL,
+  table,
+  throughputJson,
+  TARGETS,
+  targetsMet,
+  WINDOW_EVENTS,
+  type CpuShare,
+  type PeerResult,
+  type StoreName,
+  type StorePass,
+} from './report';
+import { incidentLatency, throughput, windowMemory } from './scenarios';
+import { round } from './stats';
 
-const CONNECTIONS = 50;
-const TARGETS = { batch100EventsPerSecond: 60_000, singleEventsPerSecond: 12_000, incidentP99Ms: 10, peakRssMb: 256 };
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -51,48 +64,6 @@ function machine() {
   };
 }
 
-function throughputJson(r: ThroughputResult) {
-  return {
-    events_per_s: round(r.eventsPerSecond, 0),
-    p50_ms: round(r.latency.p50),
-    p99_ms: round(r.latency.p99),
-    max_ms: round(r.latency.max),
-    requests: r.load.requests,
-    accepted: r.load.accepted,
-    duplicates: r.load.duplicates,
-    failed: r.load.failed,
-    first_error: r.load.firstError,
-    seconds: round(r.load.elapsedMs / 1000),
-  };
-}
-
-function incidentJson(r: IncidentLatencyResult) {
-  return {
-    target_rate_events_per_s: round(r.targetRate, 0),
-    sent_events_per_s: round(r.eventsPerSecond, 0),
-    incidents: r.latency.count,
-    p50_ms: round(r.latency.p50),
-    p99_ms: round(r.latency.p99),
-    max_ms: round(r.latency.max),
-    ack_p50_ms: round(r.ackLatency.p50),
-    ack_p99_ms: round(r.ackLatency.p99),
-    missing: r.missing,
-    unexpected: r.unexpected,
-    incident_updated_events: r.updates,
-    requests: r.load.requests,
-    request_p50_ms: round(summarize(r.load.latenciesMs).p50),
-    request_p99_ms: round(summarize(r.load.latenciesMs).p99),
-    failed: r.load.failed,
-    first_error: r.load.firstError,
-  };
-}
-
-/** CPU used during a scenario, in percent of one core (can exceed 100 with several cores). */
-interface CpuShare {
-  client: number;
-  backend: number | null;
-}
-
 async function withCpu<T>(backend: BackendProcess, fn: () => Promise<T>): Promise<{ r: T; cpu: CpuShare }> {
   const c0 = process.cpuUsage();
   const b0 = backend.cpuSeconds();
@@ -110,32 +81,6 @@ async function withCpu<T>(backend: BackendProcess, fn: () => Promise<T>): Promis
   };
 }
 
-const cpuJson = (c: CpuShare) => ({
-  client_pct: round(c.client, 0),
-  backend_pct: c.backend === null ? null : round(c.backend, 0),
-});
-const cpuText = (c: CpuShare) =>
-  `client ${c.client.toFixed(0)}%, backend ${c.backend === null ? 'n/a' : `${c.backend.toFixed(0)}%`}`;
-
-/** One store's pass: scenarios A, B and C against a backend of its own. */
-interface StorePass {
-  a: ThroughputResult;
-  aCpu: CpuShare;
-  b: ThroughputResult;
-  bCpu: CpuShare;
-  c: IncidentLatencyResult;
-  cCpu: CpuShare;
-  rss: number | null;
-  /** Scenario E, on a backend of its own: a million events inside the windows, and its peak RSS. */
-  e: WindowMemoryResult;
-  eRss: number | null;
-  /** RSS with the windows full, after ten idle seconds (the footprint without the fill's garbage). */
-  eRssSettled: number | null;
-}
-
-type StoreName = 'sqlite' | 'postgres';
-const STORE_LABEL: Record<StoreName, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
-
 /** What has to be undone should the run be interrupted (backends to stop, schemas to drop), newest first. */
 type Cleanups = Array<() => Promise<void>>;
 
@@ -147,8 +92,6 @@ async function undo(cleanups: Cleanups, fn: () => Promise<void>): Promise<void> 
   await fn();
 }
 
-/** Events scenario E puts inside the windows. */
-const WINDOW_EVENTS = 1_000_000;
 
 /** Starts a backend on `store` (extra env), runs A, B and C against it, stops it; then E on a fresh backend (`windowEnv`). */
 async function storePass(
@@ -273,107 +216,6 @@ async function postgresPass(seconds: number, cleanups: Cleanups): Promise<StoreP
   }
 }
 
-const passOk = (p: StorePass) =>
-  p.a.load.failed === 0 &&
-  p.b.load.failed === 0 &&
-  p.c.load.failed === 0 &&
-  p.c.latency.count > 0 &&
-  p.a.load.accepted > 0 &&
-  p.b.load.accepted > 0 &&
-  p.e.load.failed === 0;
-
-function targetsMet(p: StorePass) {
-  return {
-    batch100: p.a.eventsPerSecond >= TARGETS.batch100EventsPerSecond,
-    single: p.b.eventsPerSecond >= TARGETS.singleEventsPerSecond,
-    incident_p99: p.c.latency.count > 0 && p.c.latency.p99 < TARGETS.incidentP99Ms,
-    rss_with_windows: p.e.heldEvents >= WINDOW_EVENTS && p.eRss !== null && p.eRss < TARGETS.peakRssMb,
-  };
-}
-
-function passJson(p: StorePass) {
-  return {
-    ok: passOk(p),
-    batch100: { ...throughputJson(p.a), cpu: cpuJson(p.aCpu) },
-    single: { ...throughputJson(p.b), cpu: cpuJson(p.bCpu) },
-    event_to_incident: { ...incidentJson(p.c), cpu: cpuJson(p.cCpu) },
-    peak_rss_mb: p.rss === null ? null : round(p.rss, 1),
-    windows: { held_events: p.e.heldEvents, events_per_s: round(p.e.eventsPerSecond, 0), failed: p.e.load.failed, peak_rss_mb: p.eRss === null ? null : round(p.eRss, 1), rss_10s_after_mb: p.eRssSettled === null ? null : round(p.eRssSettled, 1) },
-    targets_met: targetsMet(p),
-  };
-}
-
-const failedNote = (r: ThroughputResult) => (r.load.failed ? `${r.load.failed} failed` : '');
-
-/** The table: one row per scenario, each store's events/s, p50 and p99 side by side. */
-function table(passes: Array<[StoreName, StorePass]>, peer: Awaited<ReturnType<typeof alertmanagerScenario>>): string {
-  const header = ['scenario'];
-  for (const [store] of passes) {
-    header.push(`${STORE_LABEL[store]} ev/s`, 'p50 ms', 'p99 ms');
-  }
-  header.push('');
-  const notes = (f: (p: StorePass) => string) =>
-    passes
-      .map(([store, p]) => [store, f(p)] as const)
-      .filter(([, n]) => n !== '')
-      .map(([store, n]) => (passes.length > 1 ? `${STORE_LABEL[store]}: ${n}` : n))
-      .join('; ');
-  const paren = (s: string) => (s ? `(${s})` : '');
-  const row = (label: string, cells: (p: StorePass) => string[], note: (p: StorePass) => string) => [
-    label,
-    ...passes.flatMap(([, p]) => cells(p)),
-    paren(notes(note)),
-  ];
-  const rows: string[][] = [
-    header,
-    row(
-      `100 events/request, ${CONNECTIONS} conn`,
-      (p) => [fmt(p.a.eventsPerSecond, 0), fmt(p.a.latency.p50), fmt(p.a.latency.p99)],
-      (p) => failedNote(p.a)
-    ),
-    row(
-      `1 event/request, ${CONNECTIONS} conn`,
-      (p) => [fmt(p.b.eventsPerSecond, 0), fmt(p.b.latency.p50), fmt(p.b.latency.p99)],
-      (p) => failedNote(p.b)
-    ),
-    row(
-      'event->incident at half load',
-      (p) => ['-', fmt(p.c.latency.p50), fmt(p.c.latency.p99)],
-      (p) =>
-        `${p.c.latency.count} incidents at ${p.c.eventsPerSecond.toFixed(0)} ev/s${p.c.missing ? `, ${p.c.missing} missing` : ''}${p.c.load.failed ? `, ${p.c.load.failed} failed` : ''}`
-    ),
-    row(
-      'peak RSS (backend, A-C)',
-      (p) => [p.rss === null ? 'n/a' : `${p.rss.toFixed(0)} MB`, '', ''],
-      () => ''
-    ),
-    row(
-      `peak RSS, ${WINDOW_EVENTS / 1e6}M events in windows`,
-      (p) => [p.eRss === null ? 'n/a' : `${p.eRss.toFixed(0)} MB`, '', ''],
-      (p) =>
-        `${p.e.heldEvents} held, filled at ${p.e.eventsPerSecond.toFixed(0)} ev/s${p.e.load.failed ? `, ${p.e.load.failed} failed` : ''}, ${p.eRssSettled === null ? 'n/a' : `${p.eRssSettled.toFixed(0)} MB`} 10 s after`
-    ),
-  ];
-  const align: Align[] = ['l', ...passes.flatMap(() => ['r', 'r', 'r'] as const), 'l'];
-  if (peer) {
-    const ratios = passes
-      .map(([store, p]) => {
-        const x = `${(p.a.eventsPerSecond / peer.result.eventsPerSecond).toFixed(2)}x`;
-        return passes.length > 1 ? `${STORE_LABEL[store]} ${x}` : x;
-      })
-      .join(', ');
-    rows.push([
-      `Alertmanager ${peer.version}: 100 alerts/request, ${CONNECTIONS} conn`,
-      fmt(peer.result.eventsPerSecond, 0),
-      fmt(peer.result.latency.p50),
-      fmt(peer.result.latency.p99),
-      ...passes.slice(1).flatMap(() => ['', '', '']),
-      `(ours / Alertmanager: ${ratios})`,
-    ]);
-  }
-  return formatTable(rows, align);
-}
-
 async function run(seconds: number, cleanups: Cleanups): Promise<boolean> {
   const m = machine();
   process.stdout.write(
@@ -458,7 +300,7 @@ async function run(seconds: number, cleanups: Cleanups): Promise<boolean> {
 }
 
 /** Scenario D: the same batches against a real Alertmanager, when one is installed. */
-async function alertmanagerScenario(seconds: number) {
+async function alertmanagerScenario(seconds: number): Promise<PeerResult> {
   const bin = alertmanagerBinary();
   if (!bin) {
     log('D: no Alertmanager installed; skipped');
