@@ -309,11 +309,8 @@ export class IncidentManager {
         }
         const addr = server.address();
         const bound = typeof addr === 'object' && addr ? addr.port : port;
-        const cluster = this.services.cluster;
-        if (cluster instanceof PostgresLeadership) {
-          const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-          cluster.advertise(this.services.config.cluster.advertise_url ?? `http://${shown}:${bound}`);
-        }
+        const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+        this.services.cluster.advertise(this.services.config.cluster.advertise_url ?? `http://${shown}:${bound}`);
         resolve({ port: bound, host });
       });
       server.keepAliveTimeout = 65_000;

@@ -34,6 +34,8 @@ export interface Leadership {
   /** The leader as the store says now (when the last reading is null: this replica has just stepped down). */
   lookupLeader(): Promise<LeaderInfo | null>;
   start(handlers: LeadershipHandlers, address: string): Promise<void>;
+  /** Where this replica answers, once it listens (other replicas forward to the leader there). */
+  advertise(address: string): void;
   /** Throws `FencedError` inside a transaction that would commit under a term that is no longer current. */
   fence(tx: Store): Promise<void>;
   /** Tells the other replicas (after the commit of `tx`, when given). */
@@ -78,6 +80,10 @@ export class SoloLeadership implements Leadership {
 
   async lookupLeader(): Promise<LeaderInfo | null> {
     return this.leader();
+  }
+
+  advertise(address: string): void {
+    this.address = address;
   }
 
   async start(handlers: LeadershipHandlers, address: string): Promise<void> {

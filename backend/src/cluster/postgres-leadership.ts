@@ -75,10 +75,9 @@ export class PostgresLeadership implements Leadership {
     if (this.known) {
       return this.known;
     }
-    const { rows } = await sql<{ holder: string; term: number; address: string | null; expires_at: number }>`
+    const { rows } = await sql<LeaseRow>`
       select holder, term, address, expires_at from leases where name = 'engine' and expires_at >= ${sql.raw(DB_NOW)}`.execute(this.store.db);
-    const row = rows[0];
-    return row ? { replicaId: row.holder, term: Number(row.term), address: row.address, leaseExpiresAt: Number(row.expires_at) } : null;
+    return rows[0] ? toLeader(rows[0]) : null;
   }
 
   /** Tries once to lead (so a lone replica leads before it serves), then keeps beating. */
@@ -89,7 +88,7 @@ export class PostgresLeadership implements Leadership {
     this.schedule();
   }
 
-  /** Where this replica answers, once it listens: written into the lease at the next renewal. */
+  /** Written into the lease at the next renewal. */
   advertise(address: string): void {
     this.address = address;
     if (this.led && this.known) {
@@ -174,8 +173,7 @@ export class PostgresLeadership implements Leadership {
   }
 
   private async tryLead(client: Client): Promise<void> {
-    const { rows } = await client.query<{ got: boolean }>('select pg_try_advisory_lock($1, $2) as got', [LOCK_SPACE, this.names.engineLock]);
-    if (!rows[0].got) {
+    if (!(await this.tryLock(client))) {
       await this.watchLeader(client);
       return;
     }
@@ -199,9 +197,15 @@ export class PostgresLeadership implements Leadership {
     }
   }
 
+  /** Takes the engine lock for the session of `client` if it is free (or already its own). */
+  private async tryLock(client: Client): Promise<boolean> {
+    const { rows } = await client.query<{ got: boolean }>('select pg_try_advisory_lock($1, $2) as got', [LOCK_SPACE, this.names.engineLock]);
+    return rows[0].got;
+  }
+
   /** Reads who leads; ends the session of a leader whose lease is over while it still holds the lock. */
   private async watchLeader(client: Client): Promise<void> {
-    const { rows } = await client.query<{ holder: string; term: number; address: string | null; expires_at: number; now: number }>(
+    const { rows } = await client.query<LeaseRow & { now: number }>(
       `select holder, term, address, expires_at, ${DB_NOW} as now from leases where name = 'engine'`
     );
     const row = rows[0];
@@ -210,7 +214,7 @@ export class PostgresLeadership implements Leadership {
       return;
     }
     const expiredFor = Number(row.now) - Number(row.expires_at);
-    this.known = expiredFor > 0 ? null : { replicaId: row.holder, term: Number(row.term), address: row.address, leaseExpiresAt: Number(row.expires_at) };
+    this.known = expiredFor > 0 ? null : toLeader(row);
     if (expiredFor > this.opts.heartbeatMs) {
       const ended = await client.query(
         `select pg_terminate_backend(pid) from pg_locks
@@ -227,8 +231,7 @@ export class PostgresLeadership implements Leadership {
   private async renew(client: Client): Promise<void> {
     if (this.lockedOn !== client) {
       // The connection was replaced: its session must hold the lock again, or another replica leads.
-      const { rows } = await client.query<{ got: boolean }>('select pg_try_advisory_lock($1, $2) as got', [LOCK_SPACE, this.names.engineLock]);
-      if (!rows[0].got) {
+      if (!(await this.tryLock(client))) {
         await this.depose('another replica holds the leader lock');
         return;
       }
@@ -328,6 +331,18 @@ export class PostgresLeadership implements Leadership {
       await client.end().catch(() => undefined);
     }
   }
+}
+
+/** The `engine` row of `leases`, as read. */
+interface LeaseRow {
+  holder: string;
+  term: number;
+  address: string | null;
+  expires_at: number;
+}
+
+function toLeader(row: LeaseRow): LeaderInfo {
+  return { replicaId: row.holder, term: Number(row.term), address: row.address, leaseExpiresAt: Number(row.expires_at) };
 }
 
 /** Ids joined by commas, in payloads of at most `max` characters. */
