@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
+import { MahavishnuClient } from '../src/client/client';
 import { HttpReceiver } from '../src/notification/channels/testing/http-receiver';
 import { spawnBackend, until, type BackendProcess } from './process';
 import { dropSchemas, TEST_PG_URL, TEST_STORE } from './test-store';
@@ -57,27 +58,13 @@ async function leaderNow(): Promise<Replica | null> {
   return leading.length === 1 ? leading[0] : null;
 }
 
-/** Reads a replica's live stream in the background: the incidents announced as created. */
+/** Reads a replica's live stream in the background (the CLI's client): the incidents announced as created. */
 function watchStream(r: Replica): { created: Set<string>; stop(): void } {
   const created = new Set<string>();
   const abort = new AbortController();
-  void (async () => {
-    const res = await fetch(`${r.proc.url}/api/v1/stream`, { signal: abort.signal });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(message)?.[1];
-        if (message.startsWith('event: incident_created') && data) {
-          created.add((JSON.parse(data) as { incident_id: string }).incident_id);
-        }
-      }
-    }
-  })().catch(() => undefined);
+  new MahavishnuClient({ url: r.proc.url })
+    .stream((m) => m.type === 'incident_created' && created.add(m.incident.incident_id), abort.signal)
+    .catch(() => undefined);
   return { created, stop: () => abort.abort() };
 }
 
