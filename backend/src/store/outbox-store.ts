@@ -13,19 +13,6 @@ export class OutboxStore {
     }
   }
 
-  /** Pending rows whose next attempt is due, oldest first. */
-  async due(now: number, limit: number): Promise<OutboxRecord[]> {
-    const rows = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-    return rows.map(fromRow);
-  }
-
   /**
    * Claims for `owner`, until `now + claimMs`, the due rows no live claim holds, and returns them by
    * seq: pending, next attempt at or before `now`, and the head of their incident's queue to their
@@ -107,16 +94,6 @@ export class OutboxStore {
       .where('delivery_id', 'in', [...deliveryIds])
       .where('claimed_by', '=', owner)
       .execute();
-  }
-
-  /** When the earliest pending row is due, or null when nothing is pending. */
-  async nextDue(): Promise<number | null> {
-    const row = await this.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.min('next_attempt_at').as('m'))
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return row?.m === null || row?.m === undefined ? null : Number(row.m);
   }
 
   /**
