@@ -132,6 +132,30 @@ describe('API keys and roles', () => {
     expect((await b.req('GET', '/api/v1/audit', undefined, bearer(keys.lead))).status).toBe(403);
   });
 
+  test('the entry is in the log before the answer arrives, however slow the store is to write it', async () => {
+    // A store slow to write the entry: an answer sent before the write would be read before the entry exists.
+    const audit = b.manager.services.store.audit;
+    const append = audit.append.bind(audit);
+    audit.append = async (entry) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await append(entry);
+    };
+    try {
+      for (const [method, path, body, key, status] of [
+        ['POST', '/api/v1/keys', { name: 'slow-one', role: 'viewer' }, keys.admin, 201],
+        ['DELETE', '/api/v1/keys/slow-one', undefined, keys.admin, 200],
+        ['POST', '/api/v1/incidents', { title: 'refused', severity: 'low' }, keys.viewer, 403],
+      ] as const) {
+        const r = await b.req(method, path, body, bearer(key));
+        expect(r.status).toBe(status);
+        const stored = await audit.list({ limit: 1 });
+        expect(stored[0]).toMatchObject({ method, path, status });
+      }
+    } finally {
+      audit.append = append;
+    }
+  });
+
   test('the CLI creates, lists and revokes keys and reads the audit log', async () => {
     const env = { MAHAVISHNU_API_KEY: keys.admin };
     const created = await runCli(['keys', 'create', '--name', 'ci-bot', '--role', 'source'], { url: b.url, env });

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { Logger } from 'pino';
 import { dashboardPages } from '../dashboard/pages';
-import { errorMiddleware } from './errors';
+import { answerFor, errorMiddleware } from './errors';
 import { buildOpenApi } from './openapi';
 import { authenticate, authorize, keepRawBody, rawBodyOf } from '../security/authenticate';
 import { forwardToLeader, needsLeader, SERVED_BY } from '../cluster/forward';
@@ -14,7 +14,8 @@ import { securityRoutes } from './routes/security';
 import { systemRoutes } from './routes/system';
 import type { Services } from './services';
 import { NotFoundError, UnsupportedMediaTypeError } from '../util/errors';
-import { OPEN_CALLER } from '../security/caller';
+import { OPEN_CALLER, type Caller } from '../security/caller';
+import type { AuditRecord } from '../security/audit';
 
 export const API_VERSION = '1.0.0';
 
@@ -66,30 +67,36 @@ export function createApp(s: Services, logger: Logger): express.Express {
         s.metrics.httpDuration.observe({ method: r.method.toUpperCase(), route: r.path, status: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
       });
       let caller = OPEN_CALLER;
-      if (audited) {
-        res.on('finish', () => {
-          const params = req.params as Record<string, string>;
-          void s.audit.record({
-            caller,
-            method: r.method.toUpperCase(),
-            route: r.path,
-            path: req.path,
-            target: [params.id, params.action_id].filter(Boolean).join('/') || null,
-            status: res.statusCode,
-            detail: (res.locals.errorCode as string | undefined) ?? null,
-          });
-        });
+      // Written before the answer goes out, so whoever reads the answer finds the entry in the log.
+      const audit = (status: number, detail: string | null): Promise<void> => (audited ? s.audit.record(auditRecord(r, req, caller, status, detail)) : Promise.resolve());
+      let result: unknown;
+      try {
+        caller = authenticate(req, access, s.security, r.signed);
+        authorize(caller, access);
+        const body = r.method === 'get' || r.method === 'delete' ? undefined : parseBody(r.bodyInHandler ? undefined : r.body, req.body);
+        const query = parseQuery(r.query, req.query);
+        // With keys, the person is who the key says (or Grafana's X-Grafana-User); a body cannot claim another.
+        const actor = caller.role === null ? actorOf(req, req.body) : caller.actor;
+        caller = { ...caller, actor };
+        result = await r.handler({ req, res, body, query, params: req.params as Record<string, string>, actor, caller });
+      } catch (err) {
+        if (!res.headersSent) {
+          const answer = answerFor(err);
+          await audit(answer.status, answer.body.error.code);
+        }
+        throw err;
       }
-      caller = authenticate(req, access, s.security, r.signed);
-      authorize(caller, access);
-      const body = r.method === 'get' || r.method === 'delete' ? undefined : parseBody(r.bodyInHandler ? undefined : r.body, req.body);
-      const query = parseQuery(r.query, req.query);
-      // With keys, the person is who the key says (or Grafana's X-Grafana-User); a body cannot claim another.
-      const actor = caller.role === null ? actorOf(req, req.body) : caller.actor;
-      caller = { ...caller, actor };
-      const result = await r.handler({ req, res, body, query, params: req.params as Record<string, string>, actor, caller });
-      if (result !== undefined && !res.headersSent) {
-        res.status(r.status ?? 200).json(result);
+      if (res.headersSent) {
+        // The handler wrote its own answer (a stream, markdown, the events' direct 202).
+        res.on('finish', () => void audit(res.statusCode, null));
+        return;
+      }
+      const status = r.status ?? 200;
+      await audit(status, null);
+      if (result === undefined) {
+        res.status(status).end();
+      } else {
+        res.status(status).json(result);
       }
     });
   }
@@ -97,4 +104,18 @@ export function createApp(s: Services, logger: Logger): express.Express {
   app.use((req: Request, _res: Response, next: NextFunction) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(logger));
   return app;
+}
+
+/** The audit entry of one call of a route: who, which route and target, and the answer's status. */
+function auditRecord(r: RouteDef, req: Request, caller: Caller, status: number, detail: string | null): AuditRecord {
+  const params = req.params as Record<string, string>;
+  return {
+    caller,
+    method: r.method.toUpperCase(),
+    route: r.path,
+    path: req.path,
+    target: [params.id, params.action_id].filter(Boolean).join('/') || null,
+    status,
+    detail,
+  };
 }

@@ -84,10 +84,8 @@ export function ruleRoutes(s: Services): RouteDef[] {
       summary: 'Delete a custom rule (built-ins can only be disabled)',
       status: 204,
       errors: [404, 409],
-      handler: async ({ params, res }) => {
+      handler: async ({ params }) => {
         await s.rules.delete(params.id);
-        res.status(204).end();
-        return undefined;
       },
     }),
     route({
