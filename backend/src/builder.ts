@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
-import { createApp } from './api/app';
+import { createApi } from './api/app';
 import { SoloLeadership, type Leadership, type Signal } from './cluster/leadership';
 import { defaultReplicaId } from './cluster/names';
 import { PostgresLeadership } from './cluster/postgres-leadership';
@@ -300,13 +300,11 @@ export class IncidentManager {
   /** Serves the API; port 0 picks a free one. Resolves with the address it listens on. */
   listen(port: number, host: string): Promise<{ port: number; host: string }> {
     assertListenable(host, this.services.security.keys.enforced);
-    const app = createApp(this.services, this.logger);
+    const server = createServer(createApi(this.services, this.logger));
     return new Promise((resolve, reject) => {
-      const server = app.listen(port, host, (err?: Error) => {
-        if (err) {
-          reject(err);
-          return;
-        }
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
         const addr = server.address();
         const bound = typeof addr === 'object' && addr ? addr.port : port;
         const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;

@@ -1,10 +1,12 @@
+import type { RequestListener } from 'node:http';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { Logger } from 'pino';
 import { dashboardPages } from '../dashboard/pages';
 import { answerFor, errorMiddleware } from './errors';
 import { buildOpenApi } from './openapi';
 import { authenticate, authorize, keepRawBody, rawBodyOf } from '../security/authenticate';
-import { forwardToLeader, needsLeader, SERVED_BY } from '../cluster/forward';
+import { forwardToLeader, needsLeader } from '../cluster/forward';
+import { observeRequest, withHotRoutes } from './hot-path';
 import { accessOf, actorOf, isAudited, parseBody, parseQuery, type RouteDef } from './route';
 import { eventRoutes } from './routes/events';
 import { incidentRoutes } from './routes/incidents';
@@ -21,8 +23,22 @@ export const API_VERSION = '1.0.0';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-/** Builds the HTTP app: every route of the contract, mounted from the route tables. */
-export function createApp(s: Services, logger: Logger): express.Express {
+/** The API's request listener: the intake routes' plain requests served ahead of express, the rest through it. */
+export function createApi(s: Services, logger: Logger): RequestListener {
+  const routes = apiRoutes(s);
+  return withHotRoutes(routes, s, logger, createApp(s, logger, routes));
+}
+
+/** Every route of the contract, from the route tables. */
+export function apiRoutes(s: Services): RouteDef[] {
+  let doc: unknown;
+  const routes: RouteDef[] = [];
+  routes.push(...eventRoutes(s), ...incidentRoutes(s), ...ruleRoutes(s), ...queryRoutes(s), ...securityRoutes(s), ...systemRoutes(s, () => (doc ??= buildOpenApi(routes, API_VERSION))));
+  return routes;
+}
+
+/** Builds the HTTP app: the routes mounted on express, then the dashboard pages and the error answers. */
+export function createApp(s: Services, logger: Logger, routes = apiRoutes(s)): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Answers are live data: an ETag would cost a hash of every body and save no request.
@@ -37,10 +53,6 @@ export function createApp(s: Services, logger: Logger): express.Express {
       verify: (req, _res, buf) => keepRawBody(req as Request, buf),
     })
   );
-
-  let doc: unknown;
-  const routes: RouteDef[] = [];
-  routes.push(...eventRoutes(s), ...incidentRoutes(s), ...ruleRoutes(s), ...queryRoutes(s), ...securityRoutes(s), ...systemRoutes(s, () => (doc ??= buildOpenApi(routes, API_VERSION))));
 
   for (const r of routes) {
     const access = accessOf(r);
@@ -58,14 +70,7 @@ export function createApp(s: Services, logger: Logger): express.Express {
         await forwardToLeader(s.cluster, req, res, rawBodyOf(req));
         return;
       }
-      if (s.cluster.shared) {
-        res.setHeader(SERVED_BY, s.cluster.replicaId);
-      }
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        s.metrics.httpDuration.observe({ method: r.method.toUpperCase(), route: r.path, status: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
-      });
+      observeRequest(s, r, res);
       let caller = OPEN_CALLER;
       // Written before the answer goes out, so whoever reads the answer finds the entry in the log.
       const audit = (status: number, detail: string | null): Promise<void> => (audited ? s.audit.record(auditRecord(r, req, caller, status, detail)) : Promise.resolve());

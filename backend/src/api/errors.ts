@@ -1,6 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpError } from '../util/errors';
+import { writeJson } from './write-json';
 
 /** An error as the contract answers it: its status and JSON body; `bug` when it is a 500. */
 export interface ErrorAnswer {
@@ -33,20 +35,23 @@ export function answerFor(err: unknown): ErrorAnswer {
   return { status: 500, body: { error: { code: 'internal', message: 'internal error; see the backend log' } }, bug: true };
 }
 
-/** Turns every error into the contract's JSON shape; nothing but a bug is a 500, and a bug is logged. */
+/** Answers an error in the contract's JSON shape; nothing but a bug is a 500, and a bug is logged. */
+export function sendError(err: unknown, req: IncomingMessage, res: ServerResponse, logger: Logger, route?: string): void {
+  const { status, body, bug } = answerFor(err);
+  if (bug) {
+    logger.error({ err, method: req.method, route }, 'request failed');
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+  }
+  writeJson(res, status, body);
+}
+
+/** Express's last handler: every error a route or the body parser threw, answered by `sendError`. */
 export function errorMiddleware(logger: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const { status, body, bug } = answerFor(err);
-    if (bug) {
-      logger.error({ err, method: req.method, route: req.route?.path }, 'request failed');
-    }
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
-    }
-    res.status(status).json(body);
-  };
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => sendError(err, req, res, logger, req.route?.path);
 }

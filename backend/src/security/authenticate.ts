@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { ForbiddenError, UnauthorizedError } from '../util/errors';
 import { OPEN_CALLER, type Caller } from './caller';
 import type { KeyRing } from './keys';
@@ -13,14 +13,14 @@ export interface RequestSecurity {
 }
 
 /** The raw bodies of requests, kept for signature checks (express.json's `verify`). */
-const rawBodies = new WeakMap<Request, Buffer>();
+const rawBodies = new WeakMap<IncomingMessage, Buffer>();
 
-export function keepRawBody(req: Request, buf: Buffer): void {
+export function keepRawBody(req: IncomingMessage, buf: Buffer): void {
   rawBodies.set(req, buf);
 }
 
 /** The body's bytes as sent (JSON bodies only). */
-export function rawBodyOf(req: Request): Buffer | undefined {
+export function rawBodyOf(req: IncomingMessage): Buffer | undefined {
   return rawBodies.get(req);
 }
 
@@ -28,8 +28,8 @@ export function rawBodyOf(req: Request): Buffer | undefined {
  * The key a request carries: `Authorization: Bearer <key>`, or the password of
  * `Authorization: Basic` (Alertmanager's `basic_auth` and Grafana's contact points send either).
  */
-export function credentialOf(req: Request): string | undefined {
-  const header = req.get('authorization')?.trim();
+export function credentialOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization?.trim();
   if (!header) {
     return undefined;
   }
@@ -49,12 +49,12 @@ export function credentialOf(req: Request): string | undefined {
  * Who is asking: with no key configured, anyone (loopback only, see `assertListenable`); otherwise the
  * holder of a valid key (401 without one). A signed Grafana webhook is let in by its signature.
  */
-export function authenticate(req: Request, access: Access, sec: RequestSecurity, signed?: 'grafana'): Caller {
+export function authenticate(req: IncomingMessage, access: Access, sec: RequestSecurity, signed?: 'grafana'): Caller {
   if (access === 'public') {
     return OPEN_CALLER;
   }
   if (signed === 'grafana' && sec.grafanaWebhook) {
-    sec.grafanaWebhook.verify(rawBodies.get(req), (name) => req.get(name));
+    sec.grafanaWebhook.verify(rawBodies.get(req), (name) => headerOf(req, name));
     return { actor: 'grafana', keyName: null, role: 'source' };
   }
   if (!sec.keys.enforced) {
@@ -71,7 +71,13 @@ export function authenticate(req: Request, access: Access, sec: RequestSecurity,
     throw new UnauthorizedError('the API key is not valid: unknown or revoked');
   }
   // The person comes from Grafana's proxy (`[dataproxy] send_user_header`), trusted only with a valid key.
-  return { actor: req.get('x-grafana-user')?.trim() || key.name, keyName: key.name, role: key.role };
+  return { actor: headerOf(req, 'x-grafana-user')?.trim() || key.name, keyName: key.name, role: key.role };
+}
+
+/** A request header by name, as express's `req.get` reads it (repeated ones joined). */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** Whether the caller's role may call a route that needs `access` (403 naming the role it needs). */

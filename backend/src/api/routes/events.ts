@@ -5,19 +5,12 @@ import { AlertmanagerWebhookSchema, GrafanaWebhookSchema, parseAlertmanagerWebho
 import { EventListQuerySchema, IncidentEventInputSchema, IncidentEventSchema, IngestResultSchema, type IngestResult } from '../../schema/events';
 import { requireSince } from '../../util/time';
 import { route, type RouteDef } from '../route';
+import { writeJson } from '../write-json';
 import type { Services } from '../services';
 
-/**
- * Answers an intake request with 202 and its result as JSON, written here rather than by
- * `res.json`, which per answer re-parses the content type and hashes the body for an ETag that
- * no client of a POST uses; intake pays that on every request. The same status, type and body.
- */
+/** Answers an intake request with 202 and its result, written directly (intake pays express's `res.json` on every request). */
 async function accepted(res: Response, result: Promise<IngestResult>): Promise<undefined> {
-  const body = JSON.stringify(await result);
-  res.statusCode = 202;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
+  writeJson(res, 202, await result);
   return undefined;
 }
 
@@ -35,6 +28,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       status: 202,
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
+      hot: true,
       // Validated in the service, so that a batch's errors name the element and nothing is half stored.
       handler: ({ req, res }) => accepted(res, s.ingest.ingestBody(req.body)),
     }),
@@ -62,6 +56,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       status: 202,
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
+      hot: true,
       handler: ({ req, res }) => accepted(res, s.ingest.ingestMapped(parseAlertmanagerWebhook(req.body), 'alertmanager')),
     }),
     route({
@@ -76,6 +71,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       status: 202,
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
+      hot: true,
       handler: ({ req, res }) => accepted(res, s.ingest.ingestMapped(parseGrafanaWebhook(req.body), 'grafana')),
     }),
   ];
