@@ -252,7 +252,7 @@ export class IncidentEngine {
       this.crossings.remember(e);
       const detections = this.detector.observe(e, true);
       // A crossing's events are read back before anything else happens (rarely from the store).
-      const held = detections.some((d) => d.kind === 'open') ? await this.crossingEvents(detections) : null;
+      const held = detections.length > 0 && detections.some((d) => d.kind === 'open') ? await this.crossingEvents(detections) : null;
       this.processEvent(e, detections, held, changes, now);
       last = e.seq;
     }
@@ -284,6 +284,17 @@ export class IncidentEngine {
   }
 
   private processEvent(e: StoredEvent, detections: Detection[], held: Map<Detection, StoredEvent[]> | null, changes: Changes, now: number): void {
+    // Most events open nothing and join nothing.
+    if (detections.length > 0 || e.correlation_id !== null) {
+      this.openAndAttach(e, detections, held, changes, now);
+    }
+    if (e.event_type === 'alert_resolved') {
+      this.alertResolved(e, changes, now);
+    }
+  }
+
+  /** What the event's detections and correlation id do: open incidents, or join active ones (once each). */
+  private openAndAttach(e: StoredEvent, detections: Detection[], held: Map<Detection, StoredEvent[]> | null, changes: Changes, now: number): void {
     const attached = new Set<string>();
     for (const d of detections) {
       if (d.kind === 'attach') {
@@ -303,9 +314,6 @@ export class IncidentEngine {
         attached.add(id);
         changes.timeline(entry(inc, now, 'correlated', `Event ${e.event_id} from ${e.source} joined by correlation_id ${e.correlation_id}`, null));
       }
-    }
-    if (e.event_type === 'alert_resolved') {
-      this.alertResolved(e, changes, now);
     }
   }
 

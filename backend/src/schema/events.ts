@@ -74,6 +74,20 @@ function isIdText(v: unknown): v is string {
 
 const LOWER_SEVERITIES: ReadonlySet<string> = new Set(EVENT_SEVERITIES);
 
+/** The last timestamp text that passed: a batch's events mostly carry the same one. */
+let lastTimeText: string | undefined;
+
+function isTimeText(text: string): boolean {
+  if (text === lastTimeText) {
+    return true;
+  }
+  if (!TimeInputSchema.safeParse(text).success) {
+    return false;
+  }
+  lastTimeText = text;
+  return true;
+}
+
 /**
  * The common case of {@link IncidentEventInputSchema}, checked without zod: the parsed event when
  * `input` is an object whose fields are all plainly valid, `undefined` for anything else (invalid,
@@ -102,7 +116,7 @@ export function parseEventInputFast(input: unknown): ParsedEventInput | undefine
       if (!Number.isSafeInteger(timestamp) || timestamp < 0 || timestamp > MAX_DATE_MS) {
         return undefined;
       }
-    } else if (typeof timestamp !== 'string' || !TimeInputSchema.safeParse(timestamp).success) {
+    } else if (typeof timestamp !== 'string' || !isTimeText(timestamp)) {
       return undefined;
     }
   }

@@ -24,40 +24,59 @@ export class SourceRateLimiter {
 
   /** Takes one token per event from each source's bucket, or throws 429 naming the first source out of tokens. */
   take(events: ReadonlyArray<{ source: string }>): void {
-    const counts = new Map<string, number>();
-    for (const e of events) {
-      counts.set(e.source, (counts.get(e.source) ?? 0) + 1);
-    }
     const now = this.clock.now();
-    const filled = new Map<string, Bucket>();
+    const counts = countBySource(events);
     for (const [source, count] of counts) {
-      const bucket = this.refill(source, now);
-      if (bucket.tokens < count) {
-        const wait = Math.min(count, this.burst) - bucket.tokens;
+      const tokens = this.tokens(source, now);
+      if (tokens < count) {
+        const wait = Math.min(count, this.burst) - tokens;
         throw new TooManyRequestsError(
           'rate_limited',
           `source ${JSON.stringify(source)} sends more than ${this.perSecond} events/s (bursts of ${this.burst}): its events are refused for now, other sources go on`,
           Math.max(1, wait / this.perSecond)
         );
       }
-      filled.set(source, bucket);
     }
-    for (const [source, bucket] of filled) {
-      bucket.tokens -= counts.get(source)!;
-      this.buckets.delete(source);
-      this.buckets.set(source, bucket);
+    for (const [source, count] of counts) {
+      const tokens = this.tokens(source, now) - count;
+      const bucket = this.buckets.get(source);
+      if (bucket) {
+        // Most recently used last: the first in the map is the longest idle.
+        this.buckets.delete(source);
+        bucket.tokens = tokens;
+        bucket.at = now;
+      }
+      this.buckets.set(source, bucket ?? { tokens, at: now });
     }
     while (this.buckets.size > MAX_SOURCES) {
       this.buckets.delete(this.buckets.keys().next().value!);
     }
   }
 
-  private refill(source: string, now: number): Bucket {
+  /** The source's tokens at `now`, refilled since it last took some. */
+  private tokens(source: string, now: number): number {
     const bucket = this.buckets.get(source);
     if (!bucket) {
-      return { tokens: this.burst, at: now };
+      return this.burst;
     }
     const elapsed = Math.max(0, now - bucket.at) / 1000;
-    return { tokens: Math.min(this.burst, bucket.tokens + elapsed * this.perSecond), at: now };
+    return Math.min(this.burst, bucket.tokens + elapsed * this.perSecond);
   }
+}
+
+/** Events per source; a request from one source (the usual) needs no map. */
+function countBySource(events: ReadonlyArray<{ source: string }>): Iterable<[string, number]> {
+  const first = events[0]?.source;
+  let i = 1;
+  while (i < events.length && events[i].source === first) {
+    i++;
+  }
+  if (i === events.length) {
+    return events.length === 0 ? [] : [[first, events.length]];
+  }
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    counts.set(e.source, (counts.get(e.source) ?? 0) + 1);
+  }
+  return counts;
 }

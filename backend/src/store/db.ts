@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   Kysely,
+  PostgresAdapter,
   SqliteDialect,
   sql,
   type Generated,
@@ -337,4 +338,9 @@ export async function openStoreDb(
     return openPostgres({ url: cfg.url, schema: cfg.schema, poolMax: cfg.pool_max, onPoolError });
   }
   return { db: openSqlite({ dataDir: cfg.data_dir, synchronous: cfg.sqlite_synchronous }).db };
+}
+
+/** Whether the database behind `db` is PostgreSQL (else SQLite). */
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -1,6 +1,5 @@
 import {
   Migrator,
-  PostgresAdapter,
   sql,
   type ColumnDefinitionBuilder,
   type CreateTableBuilder,
@@ -8,10 +7,7 @@ import {
   type Migration,
   type MigrationProvider,
 } from 'kysely';
-
-function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
+import { isPostgres } from './db';
 
 /**
  * An auto-increment integer primary key, per dialect: SQLite's `integer primary key autoincrement`

@@ -1,7 +1,7 @@
-import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { OutboxRecord } from '../domain/records';
 import type { NotificationKind, NotificationMessage } from '../notification/channel';
-import type { DB, OutboxTable } from './db';
+import { isPostgres, type DB, type OutboxTable } from './db';
 
 /** The notification outbox: rows are written with the change that causes them, then delivered by the relay. */
 export class OutboxStore {
@@ -148,10 +148,6 @@ export class OutboxStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
-}
-
-function isPostgres(db: Kysely<DB>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 function toRow(r: OutboxRecord): Omit<OutboxTable, 'seq'> {
