@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError } from 'commander';
 import { IncidentManager } from '../builder';
 import { loadConfig } from '../config/load';
@@ -16,6 +17,7 @@ interface ServeOptions {
 async function serve(opts: ServeOptions, banner: (url: string, dataDir: string) => string): Promise<void> {
   const config = loadConfig({ port: opts.port, host: opts.host, dataDir: opts.dataDir, configFile: opts.config });
   const logger = createLogger(config.log.level);
+  limitHeapGrowth(config.server.heap_growth_percent);
   const manager = await IncidentManager.build({ config, logger });
   const addr = await manager.listen(config.server.port, config.server.host);
   const url = `http://${addr.host}:${addr.port}`;
@@ -32,6 +34,17 @@ async function serve(opts: ServeOptions, banner: (url: string, dataDir: string) 
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/**
+ * Under full-speed intake V8 lets the heap grow to four times what is live before a full collection
+ * (a peak of ~320 MB with a million events in windows); at 100% it is twice (~245 MB), for ~3% of
+ * the intake rate. Read by V8 at every collection, so it holds when set after start.
+ */
+function limitHeapGrowth(percent: number): void {
+  if (percent > 0) {
+    setFlagsFromString(`--heap-growing-percent=${percent}`);
+  }
 }
 
 /** Where the data is, for the banner and the log: never with the URL's password. */

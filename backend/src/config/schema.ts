@@ -19,6 +19,11 @@ export const ConfigSchema = z
         body_limit_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(10 * 1024 * 1024),
         /** Base URL of Grafana, for links to incidents in notifications. */
         public_url: z.string().url().nullable().default(null),
+        /**
+         * How far the JavaScript heap may grow past what is live before a full collection, in percent
+         * (V8's --heap-growing-percent; like Go's GOGC). 0 leaves it to V8, which lets it reach 4x.
+         */
+        heap_growth_percent: z.number().int().min(0).max(400).default(100),
       })
       .strict()
       .prefault({}),
