@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
 import { SchemaPostgresDialect } from './pg-schema-dialect';
+import { withStatementCache } from './statement-cache';
 
 /** The stored rows. Times are epoch milliseconds; JSON columns are text. */
 export interface EventsTable {
@@ -225,7 +226,7 @@ export function openSqlite(opts: SqliteOptions): { db: Kysely<DB>; file: string 
   sqlite.pragma(`synchronous = ${opts.synchronous.toUpperCase()}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, file };
 }
 
