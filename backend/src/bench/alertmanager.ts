@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { keepAliveAgent, request, runLoad, eventsPerSecond, type Target } from './load';
+import { closeTarget, openTarget, request, runLoad, eventsPerSecond, type Target } from './load';
 import { RUN_ID, type ThroughputResult } from './scenarios';
 import { summarize } from './stats';
 
@@ -65,9 +65,9 @@ export async function startAlertmanager(bin: string, connections: number): Promi
   );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const target: Target = { host: '127.0.0.1', port, agent: keepAliveAgent(connections) };
+  const target = openTarget('127.0.0.1', port, connections);
   const stop = async () => {
-    target.agent.destroy();
+    await closeTarget(target);
     if (child.exitCode === null && child.signalCode === null) {
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

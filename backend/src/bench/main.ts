@@ -15,7 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { alertmanagerBinary, alertmanagerThroughput, startAlertmanager } from './alertmanager';
 import { startBackend, type BackendProcess } from './backend';
-import { keepAliveAgent, request, type Target } from './load';
+import { closeTarget, openTarget, request } from './load';
 import { createBenchSchema, DEFAULT_PG_URL, redactUrl } from './postgres';
 import {
   CONNECTIONS,
@@ -108,9 +108,9 @@ async function storePass(
   const backend = await startBackend(repoRoot, windowEnv);
   const stop = () => backend.stop();
   cleanups.unshift(stop);
-  const agent = keepAliveAgent(CONNECTIONS);
+  const target = openTarget(backend.host, backend.port, CONNECTIONS);
   try {
-    const e = await windowMemory({ host: backend.host, port: backend.port, agent }, CONNECTIONS, WINDOW_EVENTS, 300_000);
+    const e = await windowMemory(target, CONNECTIONS, WINDOW_EVENTS, 300_000);
     log(`${name} E: ${e.heldEvents} events held, peak RSS ${backend.peakRssMb()?.toFixed(0) ?? 'n/a'} MB, ${e.load.failed} failed; 10 s idle`);
     await new Promise((r) => setTimeout(r, 10_000));
     if (backend.exited()) {
@@ -118,7 +118,7 @@ async function storePass(
     }
     return { ...abc, e, eRss: backend.peakRssMb(), eRssSettled: backend.rssMb() };
   } finally {
-    agent.destroy();
+    await closeTarget(target);
     await undo(cleanups, stop);
   }
 }
@@ -139,8 +139,7 @@ async function storePassABC(
   };
   cleanups.unshift(stop);
   log(`${name}: backend pid ${backend.pid} on ${backend.host}:${backend.port}, data in ${backend.dataDir}`);
-  const agent = keepAliveAgent(CONNECTIONS);
-  const target: Target = { host: backend.host, port: backend.port, agent };
+  const target = openTarget(backend.host, backend.port, CONNECTIONS);
   const ms = seconds * 1000;
   try {
     log(`${name}: warm-up (1 s, not counted)`);
@@ -173,7 +172,7 @@ async function storePassABC(
     }
     return { a, aCpu, b, bCpu, c, cCpu, rss: backend.peakRssMb() };
   } finally {
-    agent.destroy();
+    await closeTarget(target);
     await undo(cleanups, stop);
   }
 }

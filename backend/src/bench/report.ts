@@ -42,6 +42,9 @@ function incidentJson(r: IncidentLatencyResult) {
     missing: r.missing,
     unexpected: r.unexpected,
     incident_updated_events: r.updates,
+    backend_incidents: r.inBackend.incidents,
+    backend_within_10ms_pct: round(r.inBackend.within10Ms * 100, 1),
+    backend_p99_at_most_ms: r.inBackend.p99AtMostMs,
     requests: r.load.requests,
     request_p50_ms: round(summarize(r.load.latenciesMs).p50),
     request_p99_ms: round(summarize(r.load.latenciesMs).p99),
@@ -149,7 +152,8 @@ export function table(passes: Array<[StoreName, StorePass]>, peer: PeerResult): 
       'event->incident at half load',
       (p) => ['-', fmt(p.c.latency.p50), fmt(p.c.latency.p99)],
       (p) =>
-        `${p.c.latency.count} incidents at ${p.c.eventsPerSecond.toFixed(0)} ev/s${p.c.missing ? `, ${p.c.missing} missing` : ''}${p.c.load.failed ? `, ${p.c.load.failed} failed` : ''}`
+        `${p.c.latency.count} incidents at ${p.c.eventsPerSecond.toFixed(0)} ev/s${p.c.missing ? `, ${p.c.missing} missing` : ''}${p.c.load.failed ? `, ${p.c.load.failed} failed` : ''}, ` +
+        `inside the backend ${(p.c.inBackend.within10Ms * 100).toFixed(1)}% within 10 ms, p99 <= ${p.c.inBackend.p99AtMostMs ?? '-'} ms`
     ),
     row(
       'peak RSS (backend, A-C)',

@@ -26,6 +26,36 @@ export interface IncidentLatencyResult {
   /** Events per second actually sent and accepted. */
   eventsPerSecond: number;
   targetRate: number;
+  /** The same, from receipt to the engine's commit, by the backend's own histogram (no client or stream in it). */
+  inBackend: BackendLatency;
+}
+
+/** What `mahavishnu_event_to_incident_seconds` counted during the run. */
+export interface BackendLatency {
+  incidents: number;
+  /** Share (0-1) of those incidents detected within 10 ms. */
+  within10Ms: number;
+  /** The histogram bucket that holds the 99th percentile: p99 is at most this (ms); null with no incident. */
+  p99AtMostMs: number | null;
+}
+
+/** `mahavishnu_event_to_incident_seconds` buckets from a /metrics text: upper bound (s) -> cumulative count. */
+function incidentBuckets(metrics: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const m of metrics.matchAll(/^mahavishnu_event_to_incident_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
+    out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  }
+  return out;
+}
+
+/** The histogram's counts between two /metrics texts. */
+export function backendLatency(before: string, after: string): BackendLatency {
+  const b = incidentBuckets(before);
+  const buckets = [...incidentBuckets(after)].map(([le, n]) => [le, n - (b.get(le) ?? 0)] as const).sort((x, y) => x[0] - y[0]);
+  const total = buckets.length ? buckets[buckets.length - 1][1] : 0;
+  const within = buckets.find(([le]) => le === 0.01)?.[1] ?? 0;
+  const p99 = buckets.find(([, n]) => n >= total * 0.99)?.[0];
+  return { incidents: total, within10Ms: total ? within / total : 0, p99AtMostMs: total && p99 !== undefined ? p99 * 1000 : null };
 }
 
 /** The custom rule scenario C creates: every source its own group, an incident at its 10th event. */
@@ -133,6 +163,7 @@ export async function incidentLatency(
     latencies.push(e.receivedAt - at);
   };
   const sub = await subscribe(target.host, target.port, '/api/v1/stream', onEvent);
+  const metricsBefore = (await request(target, 'GET', '/metrics')).body;
 
   try {
     // Spread the error events so that about targetIncidents * 1.2 thresholds are crossed in time.
@@ -192,7 +223,9 @@ export async function incidentLatency(
       await new Promise((r) => setTimeout(r, 20));
     }
     const missing = [...acked.keys()].filter((s) => sentAt.has(s)).length;
+    const metricsAfter = (await request(target, 'GET', '/metrics')).body;
     return {
+      inBackend: backendLatency(metricsBefore, metricsAfter),
       latency: summarize(latencies),
       ackLatency: summarize(ackLatencies),
       missing,
