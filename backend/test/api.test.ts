@@ -188,6 +188,24 @@ describe('rules', () => {
     expect(cel.status).toBe(400);
     expect(cel.body.error.details[0].field).toBe('escalations[0].when');
   });
+
+  it("takes metadata regexes in Alertmanager's RE2 syntax, and a nesting one cannot stall detection", async () => {
+    const lookbehind = await b.post('/api/v1/rules', { rule_id: 'lb', name: 'lb', incident_type: 'custom', severity: 'low', error_threshold: 1, time_window_seconds: 60, match: { event_types: ['a'], metadata: [{ key: 'k', op: '=~', value: '(?<=x)y' }] } });
+    expect(lookbehind.status).toBe(400);
+    expect(lookbehind.body.error.details[0]).toMatchObject({ field: 'body.match.metadata[0].value', message: expect.stringMatching(/RE2 syntax/) });
+    // Exponential for a backtracking engine on this value; linear for RE2.
+    const nested = { key: 'path', op: '=~', value: '(a+)+b' };
+    expect((await b.post('/api/v1/rules', { rule_id: 'nested', name: 'Nested', incident_type: 'custom', severity: 'low', error_threshold: 2, time_window_seconds: 300, match: { event_types: ['redos'], metadata: [nested] }, group_by: ['source'] })).status).toBe(201);
+    const long = 'a'.repeat(10_000);
+    const sent = await b.post('/api/v1/events', [
+      ev('redos', 'regex-src', -3, { metadata: { path: `${long}c` } }),
+      ev('redos', 'regex-src', -2, { metadata: { path: `${long}b` } }),
+      ev('redos', 'regex-src', -1, { metadata: { path: 'aab' } }),
+    ]);
+    expect(sent.status).toBe(202);
+    const [inc] = (await b.get('/api/v1/incidents?component=regex-src')).body;
+    expect(inc).toMatchObject({ rule_id: 'nested', event_count: 2 });
+  });
 });
 
 describe('stats, stream, metrics, health and the API document', () => {

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../domain/records';
 import { severityRank } from '../schema/enums';
-import type { RuleMatch } from '../schema/rules';
+import { compileMatcherRegex, type RuleMatch } from '../schema/rules';
 
 /** A glob where `*` matches any run of characters (and nothing else is special), as a regex. */
 export function globToRegExp(glob: string): RegExp {
@@ -46,13 +46,13 @@ export function metadataValue(metadata: Record<string, unknown>, key: string): s
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Compiles a rule's `match` into a predicate over events. Regex matchers are anchored, as Alertmanager's. */
+/** Compiles a rule's `match` into a predicate over events. Regex matchers are RE2 and anchored, as Alertmanager's. */
 export function compileMatch(match: RuleMatch): (e: StoredEvent) => boolean {
   const typeOk = anyGlob(match.event_types);
   const sourceOk = match.sources && match.sources.length > 0 ? anyGlob(match.sources) : () => true;
   const minRank = match.min_severity ? severityRank(match.min_severity) : -1;
   const metaTests = (match.metadata ?? []).map((m) => {
-    const re = m.op === '=~' || m.op === '!~' ? new RegExp(`^(?:${m.value})$`) : null;
+    const matches = m.op === '=~' || m.op === '!~' ? compileMatcherRegex(m.value) : null;
     return (e: StoredEvent) => {
       const v = metadataValue(e.metadata, m.key);
       switch (m.op) {
@@ -61,9 +61,9 @@ export function compileMatch(match: RuleMatch): (e: StoredEvent) => boolean {
         case '!=':
           return v !== m.value;
         case '=~':
-          return re!.test(v);
+          return matches!(v);
         case '!~':
-          return !re!.test(v);
+          return !matches!(v);
       }
     };
   });

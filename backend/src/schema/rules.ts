@@ -1,5 +1,16 @@
 import { z } from 'zod';
+import { RE2JS } from 're2js';
 import { EventSeveritySchema, IncidentTypeSchema, SeveritySchema } from './enums';
+
+/**
+ * A matcher's regular expression, compiled as Alertmanager does (Go's RE2 syntax, anchored at both
+ * ends) and matched in time linear in the value: a rule's pattern cannot stall the engine, however
+ * it nests (JavaScript's backtracking RegExp takes exponential time on `(a+)+b`). Throws when invalid.
+ */
+export function compileMatcherRegex(pattern: string): (value: string) => boolean {
+  const re = RE2JS.compile(pattern);
+  return (value) => re.matches(value);
+}
 
 /** A label matcher on an event's metadata, as Alertmanager writes them: `=`, `!=`, `=~`, `!~`. */
 export const MetadataMatcherSchema = z
@@ -12,9 +23,9 @@ export const MetadataMatcherSchema = z
   .superRefine((m, ctx) => {
     if (m.op === '=~' || m.op === '!~') {
       try {
-        new RegExp(`^(?:${m.value})$`);
+        compileMatcherRegex(m.value);
       } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['value'], message: `not a valid regular expression: ${(err as Error).message}` });
+        ctx.addIssue({ code: 'custom', path: ['value'], message: `not a valid regular expression (RE2 syntax, as Alertmanager's): ${(err as Error).message}` });
       }
     }
   })
