@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApi } from './api/app';
-import { SoloLeadership, type Leadership, type Signal } from './cluster/leadership';
+import { SoloLeadership, type ChangedIncidents, type Leadership, type Signal } from './cluster/leadership';
 import { defaultReplicaId } from './cluster/names';
 import { PostgresLeadership } from './cluster/postgres-leadership';
 import type { Services } from './api/services';
@@ -128,10 +128,10 @@ export class IncidentManager {
     };
     // With replicas, every engine commit checks that this replica still leads and tells the others which incidents changed.
     const fence = leadership.shared
-      ? async (tx: Store, changed: string[]) => {
+      ? async (tx: Store, changed: ChangedIncidents) => {
           await leadership.fence(tx);
-          if (changed.length > 0) {
-            await leadership.signal({ kind: 'incidents', ids: changed }, tx);
+          if (changed.created.length + changed.updated.length > 0) {
+            await leadership.signal({ kind: 'incidents', ...changed }, tx);
           }
         }
       : undefined;
@@ -252,15 +252,13 @@ export class IncidentManager {
         break;
       case 'incidents':
         if (!cluster.leading) {
-          void Promise.all(
-            signal.ids.map(async (tagged) => {
-              const created = tagged.startsWith('+');
-              const inc = await store.incidents.get(created ? tagged.slice(1) : tagged);
-              if (inc) {
-                bus.publish({ type: created ? 'incident_created' : 'incident_updated', incident: inc });
-              }
-            })
-          ).catch(failed('the incidents'));
+          const relay = (type: 'incident_created' | 'incident_updated') => async (id: string) => {
+            const incident = await store.incidents.get(id);
+            if (incident) {
+              bus.publish({ type, incident });
+            }
+          };
+          void Promise.all([...signal.created.map(relay('incident_created')), ...signal.updated.map(relay('incident_updated'))]).catch(failed('the incidents'));
         }
         break;
     }

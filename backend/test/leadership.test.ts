@@ -117,9 +117,9 @@ describeOnPostgres('leader election on PostgreSQL', () => {
     b.heard.length = 0;
     a.heard.length = 0;
     await a.leadership.signal({ kind: 'keys' });
-    await a.store.transaction((tx) => a.leadership.signal({ kind: 'incidents', ids: ['+inc_00001', 'inc_00002'] }, tx));
+    await a.store.transaction((tx) => a.leadership.signal({ kind: 'incidents', created: ['inc_00001'], updated: ['inc_00002'] }, tx));
     await until('b hears both', () => b.heard.length === 2, 3000);
-    expect(b.heard).toEqual([{ kind: 'keys' }, { kind: 'incidents', ids: ['+inc_00001', 'inc_00002'] }]);
+    expect(b.heard).toEqual([{ kind: 'keys' }, { kind: 'incidents', created: ['inc_00001'], updated: ['inc_00002'] }]);
     expect(a.heard).toEqual([]);
   });
 

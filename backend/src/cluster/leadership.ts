@@ -17,7 +17,13 @@ export interface LeadershipHandlers {
 }
 
 /** Something another replica wrote that this one must see: new events, changed incidents, keys. */
-export type Signal = { kind: 'events' } | { kind: 'keys' } | { kind: 'rules' } | { kind: 'incidents'; ids: string[] };
+export type Signal = { kind: 'events' } | { kind: 'keys' } | { kind: 'rules' } | ({ kind: 'incidents' } & ChangedIncidents);
+
+/** The incidents an engine commit created and updated, by id. */
+export interface ChangedIncidents {
+  created: string[];
+  updated: string[];
+}
 
 /**
  * Which replica runs the engine. On SQLite there is one process and it always leads; on PostgreSQL

@@ -272,7 +272,9 @@ export class PostgresLeadership implements Leadership {
   async signal(signal: Signal, tx?: Store): Promise<void> {
     const db = (tx ?? this.store).db;
     const origin = this.opts.replicaId;
-    const payloads = signal.kind === 'incidents' ? chunk(signal.ids, MAX_PAYLOAD - origin.length - 1).map((ids) => `${origin}|${ids}`) : [origin];
+    // A created incident's id goes as `+id` (the stream tells created from updated).
+    const ids = signal.kind === 'incidents' ? [...signal.created.map((id) => `+${id}`), ...signal.updated] : [];
+    const payloads = signal.kind === 'incidents' ? chunk(ids, MAX_PAYLOAD - origin.length - 1).map((list) => `${origin}|${list}`) : [origin];
     for (const payload of payloads) {
       await sql`select pg_notify(${this.names.channels[signal.kind]}, ${payload})`.execute(db);
     }
@@ -302,7 +304,8 @@ export class PostgresLeadership implements Leadership {
     } else if (channel === channels.rules) {
       this.emit({ kind: 'rules' });
     } else if (channel === channels.incidents) {
-      this.emit({ kind: 'incidents', ids: bar < 0 ? [] : payload.slice(bar + 1).split(',').filter(Boolean) });
+      const ids = bar < 0 ? [] : payload.slice(bar + 1).split(',').filter(Boolean);
+      this.emit({ kind: 'incidents', created: ids.filter((id) => id.startsWith('+')).map((id) => id.slice(1)), updated: ids.filter((id) => !id.startsWith('+')) });
     }
   }
 

@@ -3,6 +3,7 @@ import type { NotificationKind } from '../notification/channel';
 import type { Store } from '../store/store';
 import { CHECKPOINT_KEY } from '../store/store';
 import type { IncidentChange } from './change-bus';
+import type { ChangedIncidents } from '../cluster/leadership';
 
 /** The writes one engine step makes, committed in one transaction. */
 export class Changes {
@@ -79,13 +80,13 @@ export class Changes {
     );
   }
 
-  /** `fence`, when given, runs first in the transaction with the changed incidents (`+id` for a new one). */
-  async commit(store: Store, now: number, fence?: (tx: Store, changed: string[]) => Promise<void>): Promise<void> {
+  /** `fence`, when given, runs first in the transaction with the incidents this commit creates and updates. */
+  async commit(store: Store, now: number, fence?: (tx: Store, changed: ChangedIncidents) => Promise<void>): Promise<void> {
     if (this.empty) {
       return;
     }
     await store.transaction(async (tx) => {
-      await fence?.(tx, [...[...this.created.keys()].map((id) => `+${id}`), ...this.updated.keys()]);
+      await fence?.(tx, { created: [...this.created.keys()], updated: [...this.updated.keys()] });
       for (const { run, isNew } of this.runs.values()) {
         await (isNew ? tx.actions.insert(run) : tx.actions.update(run));
       }

@@ -13,6 +13,7 @@ import type { NotificationKind } from '../notification/channel';
 import { IncidentResponseWorkflow } from '../workflow/workflow';
 import type { DetectionRule } from '../schema/rules';
 import type { Store } from '../store/store';
+import type { ChangedIncidents } from '../cluster/leadership';
 import { CHECKPOINT_KEY } from '../store/store';
 import type { Clock } from '../util/clock';
 import { UnavailableError } from '../util/errors';
@@ -47,7 +48,7 @@ export interface EngineDeps {
   /** Called after each durable commit (the relay and the action runner wake up). */
   afterCommit?: (changes: Changes) => void;
   /** Called first in each commit's transaction with the incidents it changes; throws when this replica may no longer write. */
-  fence?: (tx: Store, changed: string[]) => Promise<void>;
+  fence?: (tx: Store, changed: ChangedIncidents) => Promise<void>;
 }
 
 /** What a mutation from the API gets to work with, inside the engine's single writer. */
