@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closeTarget, openTarget, request, runLoad, eventsPerSecond, type Target } from './load';
 import { RUN_ID, type ThroughputResult } from './scenarios';
 import { summarize } from './stats';
+import { findExecutable, freePort } from '../util/executables';
 
 /**
  * The same load against a real Alertmanager (Debian's `prometheus-alertmanager`, or `alertmanager`,
@@ -14,30 +14,7 @@ import { summarize } from './stats';
  * integration, so only intake is measured, as with ours.
  */
 export function alertmanagerBinary(): string | null {
-  const named = process.env.BENCH_ALERTMANAGER_BIN;
-  if (named) {
-    return existsSync(named) ? named : null;
-  }
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    for (const name of ['prometheus-alertmanager', 'alertmanager']) {
-      const file = path.join(dir, name);
-      if (dir && existsSync(file)) {
-        return file;
-      }
-    }
-  }
-  return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  return findExecutable(['prometheus-alertmanager', 'alertmanager'], process.env.BENCH_ALERTMANAGER_BIN);
 }
 
 export interface AlertmanagerProcess {

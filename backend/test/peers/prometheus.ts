@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findExecutable, freePort } from '../../src/util/executables';
 import { until } from '../process';
 
 /** What CI (and a developer) runs to get the real peers on Debian or Ubuntu. */
@@ -14,29 +14,12 @@ export const INSTALL_HINT = 'apt-get install -y prometheus prometheus-alertmanag
  */
 export function findBinary(what: string, names: string[], envVar: string): string {
   const override = process.env[envVar];
-  const candidates = override ? [override] : (process.env.PATH ?? '').split(delimiter).flatMap((dir) => names.map((n) => join(dir, n)));
-  for (const path of candidates) {
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // try the next one
-    }
+  const found = findExecutable(names, override);
+  if (found) {
+    return found;
   }
   const looked = override ? `${envVar}=${override} is not an executable` : `none of ${names.join(', ')} is on PATH`;
   throw new Error(`${what} is not installed (${looked}): run \`${INSTALL_HINT}\` (or point ${envVar} at the binary)`);
-}
-
-/** A port that was free on 127.0.0.1 a moment ago (the peers cannot report one they picked themselves). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** A peer binary running on loopback with its own temp directory. */
