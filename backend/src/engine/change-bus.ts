@@ -7,7 +7,23 @@ export interface IncidentChange {
   incident: IncidentRecord;
 }
 
-/** Fans committed incident changes out to subscribers (the SSE stream, later the notifier). */
+/** Each change as one server-sent event, serialized once for every stream that writes it. */
+const frames = new WeakMap<IncidentChange, string>();
+
+/** The change as a server-sent event frame (`event:` and `data:` lines); `dto` maps the record to its wire shape. */
+export function sseFrame(change: IncidentChange, dto: (incident: IncidentRecord) => unknown): string {
+  let frame = frames.get(change);
+  if (frame === undefined) {
+    frame = `event: ${change.type}\ndata: ${JSON.stringify(dto(change.incident))}\n\n`;
+    frames.set(change, frame);
+  }
+  return frame;
+}
+
+/**
+ * Fans committed incident changes out to subscribers (the SSE streams). A change's incident is the
+ * engine's own record, as committed: read it during the call and copy what you keep.
+ */
 export class ChangeBus {
   private readonly emitter = new EventEmitter();
 

@@ -114,14 +114,14 @@ export class Changes {
     });
   }
 
-  /** What subscribers hear once the commit is durable. Snapshots, so later changes do not leak in. */
+  /** What subscribers hear once the commit is durable (they read the records during the call: see ChangeBus). */
   published(): IncidentChange[] {
     const out: IncidentChange[] = [];
     for (const inc of this.created.values()) {
-      out.push({ type: 'incident_created', incident: structuredClone(inc) });
+      out.push({ type: 'incident_created', incident: inc });
     }
     for (const inc of this.updated.values()) {
-      out.push({ type: 'incident_updated', incident: structuredClone(inc) });
+      out.push({ type: 'incident_updated', incident: inc });
     }
     return out;
   }

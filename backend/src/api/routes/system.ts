@@ -1,4 +1,5 @@
 import { toIncidentDto } from '../../incidents/dto';
+import { sseFrame } from '../../engine/change-bus';
 import { route, type RouteDef } from '../route';
 import type { Services } from '../services';
 import { UnavailableError } from '../../util/errors';
@@ -70,7 +71,7 @@ export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
         });
         res.write(': connected\n\n');
         const unsubscribe = s.bus.subscribe((change) => {
-          res.write(`event: ${change.type}\ndata: ${JSON.stringify(toIncidentDto(change.incident))}\n\n`);
+          res.write(sseFrame(change, toIncidentDto));
         });
         const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
         req.on('close', () => {
