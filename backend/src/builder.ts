@@ -319,6 +319,8 @@ export class IncidentManager {
     this.stopSweeps();
     await this.services.ingest.close();
     await this.services.engine.idle();
+    // A replica that no longer leads cannot write it; whoever leads saves its own.
+    await this.services.engine.saveCheckpoint().catch((err) => this.logger.warn({ err }, 'could not save the engine checkpoint at shutdown; the next start processes the last events again'));
     await this.services.runner.settle();
     this.services.relay.close();
     await this.services.relay.settle();

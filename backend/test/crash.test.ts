@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../src/util/clock';
-import { startBackend } from './harness';
+import { startBackend, type Backend } from './harness';
 import { spawnBackend, type BackendProcess } from './process';
+import { TEST_STORE } from './test-store';
 
 jest.setTimeout(60_000);
 
@@ -152,5 +153,47 @@ describe('kill -9 during concurrent ingest', () => {
     const stored: any[] = await json(`${proc.url}/api/v1/events?limit=10000`);
     const ids = new Set(stored.map((e) => e.event_id));
     expect([...sent.acked].filter((id) => !ids.has(id))).toEqual([]);
+  });
+});
+
+// One process abandoned and another started on its SQLite file is a crash of the engine; on PostgreSQL
+// the abandoned replica would go on leading, and failover.test.ts covers a leader killed with its position behind.
+const describeOnSqlite = TEST_STORE === 'sqlite' ? describe : describe.skip;
+
+describeOnSqlite('events that changed nothing, lost with the engine', () => {
+  it('are processed again after a crash and counted once; a sweep saves the position', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mahavishnu-test-'));
+    const clock = new ManualClock(Date.parse('2026-11-26T10:00:00Z'));
+    const ev = (i: number) => ({ event_id: `quiet_${i}`, event_type: 'job_error', source: 'batch-a', message: `error ${i}`, timestamp: clock.now() - 60_000 + i });
+    const stored = async (b: Backend) => Number((await b.manager.services.store.meta.getNumber('engine_checkpoint')) ?? 0);
+    const first = await startBackend({}, dir, clock);
+    let second: Backend | undefined;
+    try {
+      expect((await first.post('/api/v1/rules', RULE)).status).toBe(201);
+      const saved = await stored(first);
+      // Six of the ten events the rule needs: processed, nothing changes, nothing is committed for them.
+      expect((await first.post('/api/v1/events', [0, 1, 2, 3, 4, 5].map(ev))).status).toBe(202);
+      await first.manager.engine.idle();
+      expect(await stored(first)).toBe(saved);
+      // The engine's memory is gone (the first backend is abandoned, as a crash leaves it); another starts on the same store.
+      second = await startBackend({}, dir, clock);
+      expect((await second.post('/api/v1/events', [6, 7, 8].map(ev))).status).toBe(202);
+      expect((await second.get('/api/v1/incidents?component=batch-a')).body).toEqual([]);
+      expect((await second.post('/api/v1/events', [ev(9)])).status).toBe(202);
+      const [inc] = (await second.get('/api/v1/incidents?component=batch-a')).body;
+      expect(inc).toMatchObject({ rule_id: 'per_source', event_count: 10 });
+      // Quiet events again; the sweep saves the position they reached.
+      expect((await second.post('/api/v1/events', [{ ...ev(10), event_type: 'heartbeat', event_id: 'beat' }])).status).toBe(202);
+      await second.manager.engine.idle();
+      const last = await second.manager.services.store.events.maxSeq();
+      expect(await stored(second)).toBeLessThan(last);
+      await second.advance(1);
+      expect(await stored(second)).toBe(last);
+    } finally {
+      await second?.close();
+      await first.manager.services.store.close().catch(() => undefined);
+      await first.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -76,7 +76,15 @@ export class IncidentEngine {
   private readonly queue = new SerialQueue();
   private readonly lastSweep = new Map<string, number>();
   private currentRules: DetectionRule[] = [];
+  /** The last event processed (its changes committed). */
   private checkpoint = 0;
+  /**
+   * The checkpoint as stored. A step whose events change nothing commits nothing (at one event per
+   * request that transaction was half the store's work); the position is saved with the next commit,
+   * which every sweep makes while it is behind. After a crash the engine processes those events again,
+   * and being deterministic over the log, they change nothing again.
+   */
+  private savedCheckpoint = 0;
   private position = 0;
   private counter = 0;
   private stale = false;
@@ -122,6 +130,7 @@ export class IncidentEngine {
     this.rootCauseStale.clear();
     this.detector.setRules(rules);
     this.checkpoint = await store.meta.getNumber(CHECKPOINT_KEY);
+    this.savedCheckpoint = this.checkpoint;
     this.position = this.checkpoint;
     this.counter = await store.incidents.maxSeq();
     for (const f of await store.rules.floors()) {
@@ -264,8 +273,10 @@ export class IncidentEngine {
     for (const inc of changes.createdIncidents) {
       await this.workflow.assessed(inc, changes, now);
     }
-    changes.checkpoint = last;
-    await this.commit(changes);
+    if (!changes.empty) {
+      changes.checkpoint = last;
+      await this.commit(changes);
+    }
     this.checkpoint = last;
     this.deps.metrics.engineLag.set(last);
     const committedAt = this.deps.clock.now();
@@ -482,6 +493,7 @@ export class IncidentEngine {
       }
       await this.workflow.verifyDue(changes, now);
       this.detector.prune();
+      this.savePosition(changes);
       await this.commit(changes);
       if (now - this.lastPrune >= PRUNE_EVERY_MS) {
         this.lastPrune = now;
@@ -558,8 +570,29 @@ export class IncidentEngine {
     }
   }
 
+  /** Saves the position with these changes when the stored checkpoint is behind it. */
+  private savePosition(changes: Changes): void {
+    if (changes.checkpoint === null && this.checkpoint > this.savedCheckpoint) {
+      changes.checkpoint = this.checkpoint;
+    }
+  }
+
+  /** Saves the position now if the stored checkpoint is behind it (at shutdown). */
+  saveCheckpoint(): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.ready && this.checkpoint > this.savedCheckpoint) {
+        const changes = new Changes();
+        this.savePosition(changes);
+        await this.commit(changes);
+      }
+    });
+  }
+
   private async commit(changes: Changes): Promise<void> {
     const now = this.deps.clock.now();
+    if (!changes.empty) {
+      this.savePosition(changes);
+    }
     try {
       await this.deps.notifier.route(changes, this.deps.store, now);
       await changes.commit(this.deps.store, now, this.deps.fence);
@@ -567,6 +600,9 @@ export class IncidentEngine {
       // Memory is now ahead of the store: rebuild from the store before the next step.
       this.stale = true;
       throw err;
+    }
+    if (changes.checkpoint !== null) {
+      this.savedCheckpoint = changes.checkpoint;
     }
     for (const change of changes.published()) {
       this.deps.bus.publish(change);
