@@ -46,13 +46,27 @@ export function metadataValue(metadata: Record<string, unknown>, key: string): s
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/**
+ * A stored rule's pattern. The API takes RE2 syntax only; a rule stored before it did, with syntax
+ * RE2 lacks (a lookahead, a backreference), keeps matching as JavaScript's RegExp did rather than
+ * stopping the engine from loading its rules.
+ */
+function storedRegex(pattern: string): (value: string) => boolean {
+  try {
+    return compileMatcherRegex(pattern);
+  } catch {
+    const re = new RegExp(`^(?:${pattern})$`);
+    return (value) => re.test(value);
+  }
+}
+
 /** Compiles a rule's `match` into a predicate over events. Regex matchers are RE2 and anchored, as Alertmanager's. */
 export function compileMatch(match: RuleMatch): (e: StoredEvent) => boolean {
   const typeOk = anyGlob(match.event_types);
   const sourceOk = match.sources && match.sources.length > 0 ? anyGlob(match.sources) : () => true;
   const minRank = match.min_severity ? severityRank(match.min_severity) : -1;
   const metaTests = (match.metadata ?? []).map((m) => {
-    const matches = m.op === '=~' || m.op === '!~' ? compileMatcherRegex(m.value) : null;
+    const matches = m.op === '=~' || m.op === '!~' ? storedRegex(m.value) : null;
     return (e: StoredEvent) => {
       const v = metadataValue(e.metadata, m.key);
       switch (m.op) {
