@@ -1,4 +1,5 @@
 import { ev, startBackend, type Backend } from './harness';
+import { TEST_STORE } from './test-store';
 
 let b: Backend;
 beforeAll(async () => {
@@ -24,6 +25,14 @@ describe('events', () => {
     expect(res.body.error.code).toBe('invalid_request');
     expect(res.body.error.details.map((d: any) => d.field)).toEqual(['[1].source', '[2].severity']);
     expect((await b.get('/api/v1/events?limit=1000')).body.length).toBe(before);
+  });
+
+  it('stores a message with NUL characters on either store (PostgreSQL text holds U+FFFD in their place)', async () => {
+    const res = await b.post('/api/v1/events', [{ event_type: 'nul_text', source: 'nul-src', message: 'a\u0000b' }, { event_type: 'nul_text', source: 'nul-src', message: '\u0000' }]);
+    expect(res).toMatchObject({ status: 202, body: { accepted: 2 } });
+    const stored = (await b.get('/api/v1/events?event_type=nul_text')).body.map((e: { message: string }) => e.message).sort();
+    const nul = TEST_STORE === 'postgres' ? '\ufffd' : '\u0000';
+    expect(stored).toEqual([nul, `a${nul}b`].sort());
   });
 
   it('takes severities in any case and fills the defaults', async () => {

@@ -267,8 +267,9 @@ export const pgTypeParsers = {
  * what it matched before. Known difference: `a<NUL>b` and `a<U+FFFD>b` are the same text here.
  */
 function withoutNul(pool: Pool): PostgresPool {
-  const clean = (params: readonly unknown[] | undefined) =>
-    params?.map((p) => (typeof p === 'string' && p.includes('\u0000') ? p.replace(/\u0000/g, '\ufffd') : p));
+  const text = (p: unknown) => (typeof p === 'string' && p.includes('\u0000') ? p.replace(/\u0000/g, '\ufffd') : p);
+  // Arrays too: the event insert sends each column as one (`unnest`).
+  const clean = (params: readonly unknown[] | undefined) => params?.map((p) => (Array.isArray(p) ? p.map(text) : text(p)));
   return {
     connect: async (): Promise<PostgresPoolClient> => {
       const client = await pool.connect();
