@@ -95,16 +95,14 @@ export class NotificationRelay {
       if (this.closed) {
         return;
       }
-      const rows = await this.store.outbox.claim(this.opts.owner, this.clock.now(), this.opts.claimMs, BATCH, {
-        except: [...this.busy.keys()],
-      });
-      if (this.closed) {
-        await this.store.outbox.release(this.opts.owner, rows.map((r) => r.delivery_id));
-        return;
-      }
       const byReceiver = new Map<string, OutboxRecord[]>();
-      for (const r of rows) {
-        byReceiver.set(r.receiver, [...(byReceiver.get(r.receiver) ?? []), r]);
+      for (const r of await this.claim({ except: [...this.busy.keys()] })) {
+        const list = byReceiver.get(r.receiver);
+        if (list) {
+          list.push(r);
+        } else {
+          byReceiver.set(r.receiver, [r]);
+        }
       }
       for (const [receiver, list] of byReceiver) {
         const work = this.work(receiver, list).finally(() => this.busy.delete(receiver));
@@ -143,15 +141,21 @@ export class NotificationRelay {
       if (freed === 0 || this.closed || pass >= MAX_PASSES) {
         return;
       }
-      rows = await this.store.outbox.claim(this.opts.owner, this.clock.now(), this.opts.claimMs, BATCH, { only: receiver });
+      rows = await this.claim({ only: receiver });
       if (rows.length === 0) {
         return;
       }
-      if (this.closed) {
-        await this.store.outbox.release(this.opts.owner, rows.map((r) => r.delivery_id));
-        return;
-      }
     }
+  }
+
+  /** Claims due rows for this replica; none once the relay is closing (what it claimed meanwhile is released). */
+  private async claim(receivers: { only?: string; except?: readonly string[] }): Promise<OutboxRecord[]> {
+    const rows = await this.store.outbox.claim(this.opts.owner, this.clock.now(), this.opts.claimMs, BATCH, receivers);
+    if (this.closed) {
+      await this.store.outbox.release(this.opts.owner, rows.map((r) => r.delivery_id));
+      return [];
+    }
+    return rows;
   }
 
   /**
