@@ -203,11 +203,8 @@ export class IncidentEngine {
   /** Processes newly committed events (the ingest path calls this right after its commit). */
   submit(events: StoredEvent[]): Promise<void> {
     return this.queue.run(async () => {
-      if (!this.ready) {
+      if (!(await this.readyToProcess())) {
         return;
-      }
-      if (this.stale) {
-        await this.load(this.currentRules);
       }
       // With other replicas appending, events between the checkpoint and these may be theirs.
       if (this.opts.sharedLog && events.length > 0 && events[0].seq > this.checkpoint + 1) {
@@ -224,15 +221,22 @@ export class IncidentEngine {
     }
     this.catchUpQueued = this.queue.run(async () => {
       this.catchUpQueued = null;
-      if (!this.ready) {
-        return;
+      if (await this.readyToProcess()) {
+        await this.readLog();
       }
-      if (this.stale) {
-        await this.load(this.currentRules);
-      }
-      await this.readLog();
     });
     return this.catchUpQueued;
+  }
+
+  /** Whether this engine runs (it leads); after a failed commit it first rebuilds from the store. */
+  private async readyToProcess(): Promise<boolean> {
+    if (!this.ready) {
+      return false;
+    }
+    if (this.stale) {
+      await this.load(this.currentRules);
+    }
+    return true;
   }
 
   private async readLog(): Promise<void> {
