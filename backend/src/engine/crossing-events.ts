@@ -41,10 +41,13 @@ export class CrossingEvents {
     const crossings = detections.filter((d): d is Crossing => d.kind === 'open');
     for (const d of crossings) {
       for (const h of d.held) {
-        const e = found.has(h.seq) ? undefined : bySeq(this.recent, h.seq);
+        if (found.has(h.seq)) {
+          continue;
+        }
+        const e = bySeq(this.recent, h.seq);
         if (e) {
           found.set(h.seq, e);
-        } else if (!found.has(h.seq)) {
+        } else {
           missing.add(h.seq);
         }
       }
