@@ -12,7 +12,8 @@ interface Tally {
 interface CorrelationState {
   byType: Map<string, Tally>;
   bySource: Map<string, Tally>;
-  correlationIds: Set<string>;
+  /** Each correlation id the incident holds, with the earliest event time it holds it at. */
+  correlationIds: Map<string, number>;
 }
 
 function tally(map: Map<string, Tally>, key: string, e: StoredEvent): void {
@@ -51,7 +52,7 @@ function distribution(map: Map<string, Tally>): Record<string, number> {
 }
 
 /**
- * The spec's IncidentCorrelator: joins events to incidents by `correlation_id`, computes the root
+ * The IncidentCorrelator: joins events to incidents by `correlation_id`, computes the root
  * cause (distributions, primary type and source, evidence) as events attach, and MTTD/MTTR.
  */
 export class IncidentCorrelator {
@@ -61,7 +62,7 @@ export class IncidentCorrelator {
 
   /** Starts tracking an incident with the events it holds. */
   track(incidentId: string, events: StoredEvent[]): void {
-    const st: CorrelationState = { byType: new Map(), bySource: new Map(), correlationIds: new Set() };
+    const st: CorrelationState = { byType: new Map(), bySource: new Map(), correlationIds: new Map() };
     this.states.set(incidentId, st);
     for (const e of events) {
       this.add(incidentId, e);
@@ -76,8 +77,14 @@ export class IncidentCorrelator {
     }
     tally(st.byType, e.event_type, e);
     tally(st.bySource, e.source, e);
-    if (e.correlation_id && !st.correlationIds.has(e.correlation_id)) {
-      st.correlationIds.add(e.correlation_id);
+    if (!e.correlation_id) {
+      return;
+    }
+    const first = st.correlationIds.get(e.correlation_id);
+    if (first === undefined || e.ts < first) {
+      st.correlationIds.set(e.correlation_id, e.ts);
+    }
+    if (first === undefined) {
       let set = this.byCorrelation.get(e.correlation_id);
       if (!set) {
         set = new Set();
@@ -92,13 +99,23 @@ export class IncidentCorrelator {
     return (correlationId && this.byCorrelation.get(correlationId)) || [];
   }
 
+  /** The earliest event time at which the incident holds this correlation id, if it holds it. */
+  firstHeld(incidentId: string, correlationId: string): number | undefined {
+    return this.states.get(incidentId)?.correlationIds.get(correlationId);
+  }
+
+  /** The correlation ids the incident holds, each with the earliest event time it holds it at. */
+  correlationIds(incidentId: string): ReadonlyMap<string, number> {
+    return this.states.get(incidentId)?.correlationIds ?? new Map();
+  }
+
   /** The incident is no longer active: forget it. */
   untrack(incidentId: string): void {
     const st = this.states.get(incidentId);
     if (!st) {
       return;
     }
-    for (const cid of st.correlationIds) {
+    for (const cid of st.correlationIds.keys()) {
       const set = this.byCorrelation.get(cid);
       set?.delete(incidentId);
       if (set && set.size === 0) {
@@ -129,7 +146,7 @@ function rootCauseOf(st: CorrelationState): RootCause {
 
 /** Root cause over a list of events, for incidents no longer tracked. */
 export function computeRootCause(events: StoredEvent[]): RootCause {
-  const st: CorrelationState = { byType: new Map(), bySource: new Map(), correlationIds: new Set() };
+  const st: CorrelationState = { byType: new Map(), bySource: new Map(), correlationIds: new Map() };
   for (const e of events) {
     tally(st.byType, e.event_type, e);
     tally(st.bySource, e.source, e);

@@ -1,9 +1,10 @@
 import type { StoredEvent } from '../domain/records';
 import type { DetectionRule, Escalation } from '../schema/rules';
+import { countedAt, countsAt, earliestCrossing, type CrossingRule } from './crossing';
 import { needsWindowStats } from './escalation';
 import { compileMatch, groupKeyOf } from './matcher';
 import { SEVERITY_MATRIX } from './severity-matrix';
-import { EventWindow, TimeWindow, type Timed } from './window';
+import { EventWindow, TimeWindow } from './window';
 
 /** What the window of a rule group held at one point of event time. */
 export interface WindowStats {
@@ -13,8 +14,8 @@ export interface WindowStats {
 }
 
 /**
- * An event of a threshold crossing, as the window held it: the full event stays in the store
- * (the engine reads the events of a crossing by `seq` when it opens the incident).
+ * An event that an incident holds, as the window held it: the full event stays in the store (the
+ * engine reads the events it has not got at hand by `seq`).
  */
 export interface HeldEvent {
   seq: number;
@@ -22,44 +23,68 @@ export interface HeldEvent {
   source: string;
 }
 
-/** What an event did to a rule: attached to its group's active incident, or crossed its threshold. */
+/**
+ * What an event did to a rule group: its events crossed the threshold (open an incident holding
+ * `held`), or the group's active incident holds more events (`held`: the event itself or, when a
+ * late event completed an earlier window, every event that window and those after it add).
+ * `crossedAt` is the end of the incident's earliest crossing window (`crossedBefore`, before this
+ * event moved it back).
+ */
 export type Detection =
-  | { kind: 'attach'; rule: DetectionRule; groupKey: string; incidentId: string }
-  | { kind: 'open'; rule: DetectionRule; groupKey: string; held: HeldEvent[]; stats: WindowStats };
+  | { kind: 'open'; rule: DetectionRule; groupKey: string; held: HeldEvent[]; crossedAt: number }
+  | { kind: 'attach'; rule: DetectionRule; groupKey: string; incidentId: string; held: HeldEvent[]; crossedAt: number; crossedBefore: number }
+  /** Counted in the window of a group whose incident does not hold it: said only when the rule's escalations read window statistics. */
+  | { kind: 'counted'; rule: DetectionRule; groupKey: string; incidentId: string };
 
 interface GroupState {
-  /** Each counted event's (ts, seq) and interned source, not the event. */
+  /** Each counted event's (ts, seq), interned source, and whether the active incident holds it. */
   window: EventWindow;
   /** Events at or below this log position are spent: a resolved incident held them. */
   floor: number;
   incidentId: string | null;
+  /** The end of the active incident's earliest crossing window (event time). */
+  crossedAt: number | null;
 }
 
 /** The counting state of one rule. */
 class RuleState {
   readonly selects: (e: StoredEvent) => boolean;
   readonly groups = new Map<string, GroupState>();
-  /** Per source, the events this rule did not select: they break consecutive runs. */
-  readonly unselected = new Map<string, TimeWindow>();
-  readonly seenSources = new Set<string>();
-  readonly trackUnselected: boolean;
+  /** Per source (interned), the events this rule did not select: they break consecutive runs. */
+  readonly breaks = new Map<number, TimeWindow>();
   readonly needsStats: boolean;
   readonly escalations: Escalation[];
-  readonly windowMs: number;
-  newestTs = 0;
+  readonly crossing: CrossingRule;
 
-  constructor(readonly rule: DetectionRule) {
+  constructor(public rule: DetectionRule) {
     this.selects = compileMatch(rule.match);
     this.escalations = rule.escalations ?? SEVERITY_MATRIX[rule.incident_type];
-    this.trackUnselected = rule.require_consecutive;
     this.needsStats = needsWindowStats(this.escalations);
-    this.windowMs = rule.time_window_seconds * 1000;
+    this.crossing = {
+      windowMs: 0,
+      threshold: 0,
+      minComponents: 0,
+      lastBreak: rule.require_consecutive ? (source, t) => this.breaks.get(source)?.lastTsAtOrBefore(t) ?? -Infinity : null,
+    };
+    this.update(rule);
+  }
+
+  get windowMs(): number {
+    return this.crossing.windowMs;
+  }
+
+  /** A new version of the rule that counts the same events: its numbers may differ. */
+  update(rule: DetectionRule): void {
+    this.rule = rule;
+    this.crossing.windowMs = rule.time_window_seconds * 1000;
+    this.crossing.threshold = rule.error_threshold;
+    this.crossing.minComponents = rule.min_components_affected;
   }
 
   group(key: string): GroupState {
     let g = this.groups.get(key);
     if (!g) {
-      g = { window: new EventWindow(), floor: 0, incidentId: null };
+      g = { window: new EventWindow(), floor: 0, incidentId: null, crossedAt: null };
       this.groups.set(key, g);
     }
     return g;
@@ -74,18 +99,21 @@ export interface DetectorOptions {
 }
 
 /**
- * The spec's IncidentDetector: sliding event-time windows per rule and group, evaluated as each
- * event arrives (see docs on detection semantics). It keeps no incidents itself; the engine binds
- * a group to its active incident and releases it on resolution.
+ * The IncidentDetector: sliding event-time windows per rule and group, evaluated as each event
+ * arrives, whatever the order of arrival (docs/detection.md): an event completes every window
+ * that contains it, also those ending at events that arrived before it. It keeps no incidents
+ * itself; the engine binds a group to its active incident and releases it on resolution, and the
+ * window marks the events that incident holds.
  */
 export class IncidentDetector {
   private states = new Map<string, RuleState>();
-  /** Every countable event by source, kept only while some rule's escalations use window ratios. */
-  private readonly bySource = new Map<string, TimeWindow>();
+  /** Every countable event by source (interned), kept only while some rule's escalations use window ratios. */
+  private readonly bySource = new Map<number, TimeWindow>();
   private trackAll = false;
+  /** The newest event time counted: what is older than every window a new event can complete is dropped. */
   private newestTs = 0;
   private readonly retentionMs: number;
-  /** Interned sources: windows hold a source as its index here. Grows as `seenSources` does, by distinct source. */
+  /** Interned sources: windows hold a source as its index here. Grows by distinct source. */
   private readonly sourceIds = new Map<string, number>();
   private readonly sourceNames: string[] = [];
 
@@ -101,13 +129,13 @@ export class IncidentDetector {
       const old = this.states.get(rule.rule_id);
       if (old && sameCounting(old.rule, rule)) {
         next.set(rule.rule_id, old);
-        (old as { rule: DetectionRule }).rule = rule;
+        old.update(rule);
       } else {
         const st = new RuleState(rule);
         if (old) {
           for (const [key, g] of old.groups) {
             if (g.incidentId || g.floor) {
-              Object.assign(st.group(key), { floor: g.floor, incidentId: g.incidentId });
+              Object.assign(st.group(key), { floor: g.floor, incidentId: g.incidentId, crossedAt: g.crossedAt });
             }
           }
         }
@@ -134,22 +162,74 @@ export class IncidentDetector {
     }
   }
 
-  bindIncident(ruleId: string, groupKey: string, incidentId: string): void {
+  /**
+   * Binds a group to its active incident (after a restart or a rule change): `crossedAt` as stored,
+   * and the incident's events marked held where the window has them.
+   */
+  bindIncident(ruleId: string, groupKey: string, incidentId: string, crossedAt: number, held: ReadonlyArray<{ ts: number; seq: number }> = []): void {
     const st = this.states.get(ruleId);
-    if (st) {
-      st.group(groupKey).incidentId = incidentId;
+    if (!st) {
+      return;
+    }
+    const g = st.group(groupKey);
+    g.incidentId = incidentId;
+    g.crossedAt = crossedAt;
+    for (const h of held) {
+      const i = g.window.positionOf(h.ts, h.seq);
+      if (i >= 0) {
+        g.window.setHeld(i);
+      }
     }
   }
 
   /** The incident resolved: its events never count again, and the group starts afresh. */
   release(ruleId: string, groupKey: string, floorSeq: number): void {
-    const st = this.states.get(ruleId);
-    const g = st?.groups.get(groupKey);
-    if (st && g) {
+    const g = this.states.get(ruleId)?.groups.get(groupKey);
+    if (g) {
       g.window.clear();
       g.incidentId = null;
+      g.crossedAt = null;
       g.floor = Math.max(g.floor, floorSeq);
     }
+  }
+
+  /** The end of the group's active incident's earliest crossing window, if it has one. */
+  crossedAt(ruleId: string, groupKey: string): number | null {
+    return this.states.get(ruleId)?.groups.get(groupKey)?.crossedAt ?? null;
+  }
+
+  /** Whether the group's active incident holds the event (ts, seq), as far as its window knows. */
+  isHeld(ruleId: string, groupKey: string, ts: number, seq: number): boolean {
+    const w = this.states.get(ruleId)?.groups.get(groupKey)?.window;
+    const i = w ? w.positionOf(ts, seq) : -1;
+    return i >= 0 && w!.heldAt(i);
+  }
+
+  /**
+   * The group's active incident holds this event by another way (its correlation id): marked, so
+   * that a crossing that moves back over it does not hand it over a second time.
+   */
+  markHeld(ruleId: string, groupKey: string, ts: number, seq: number): void {
+    const w = this.states.get(ruleId)?.groups.get(groupKey)?.window;
+    const i = w ? w.positionOf(ts, seq) : -1;
+    if (i >= 0) {
+      w!.setHeld(i);
+    }
+  }
+
+  /** The events the group's active incident holds with event times in [from, to], in (ts, seq) order. */
+  heldBetween(ruleId: string, groupKey: string, from: number, to: number): HeldEvent[] {
+    const w = this.states.get(ruleId)?.groups.get(groupKey)?.window;
+    const out: HeldEvent[] = [];
+    if (w) {
+      const hi = w.upperBound(to);
+      for (let i = w.lowerBound(from); i < hi; i++) {
+        if (w.heldAt(i)) {
+          out.push(this.point(w, i));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -158,32 +238,40 @@ export class IncidentDetector {
    */
   observe(e: StoredEvent, live: boolean, onlyRule?: string): Detection[] {
     const out: Detection[] = [];
-    const countable = e.ts >= e.received_at - this.retentionMs;
-    if (this.trackAll && countable && !onlyRule) {
-      let w = this.bySource.get(e.source);
+    // An event older than the retention before its arrival counts for no window, nor breaks a run.
+    if (e.ts < e.received_at - this.retentionMs) {
+      return out;
+    }
+    // Interned on first use (most events are selected by no rule), without a closure per event.
+    let source = -1;
+    if (e.ts > this.newestTs) {
+      this.newestTs = e.ts;
+    }
+    if (this.trackAll && !onlyRule) {
+      source = this.sourceId(e.source);
+      let w = this.bySource.get(source);
       if (!w) {
         w = new TimeWindow();
-        this.bySource.set(e.source, w);
+        this.bySource.set(source, w);
       }
       w.add(e.ts, e.seq);
-      this.newestTs = Math.max(this.newestTs, e.ts);
     }
     for (const st of this.states.values()) {
       if (!st.rule.enabled || (onlyRule && st.rule.rule_id !== onlyRule)) {
         continue;
       }
       if (!st.selects(e)) {
-        if (st.trackUnselected && st.seenSources.has(e.source) && countable) {
-          let u = st.unselected.get(e.source);
-          if (!u) {
-            u = new TimeWindow();
-            st.unselected.set(e.source, u);
+        if (st.rule.require_consecutive) {
+          if (source < 0) {
+            source = this.sourceId(e.source);
           }
-          u.add(e.ts, e.seq);
+          let b = st.breaks.get(source);
+          if (!b) {
+            b = new TimeWindow();
+            st.breaks.set(source, b);
+          }
+          b.add(e.ts, e.seq);
         }
-        continue;
-      }
-      if (!countable) {
         continue;
       }
       const key = groupKeyOf(st.rule.group_by, e);
@@ -191,22 +279,72 @@ export class IncidentDetector {
       if (e.seq <= g.floor) {
         continue;
       }
-      st.seenSources.add(e.source);
-      g.window.add(e.ts, e.seq, this.sourceId(e.source));
-      st.newestTs = Math.max(st.newestTs, e.ts);
+      if (source < 0) {
+        source = this.sourceId(e.source);
+      }
+      const at = g.window.add(e.ts, e.seq, source);
       if (!live) {
         continue;
       }
-      if (g.incidentId) {
-        out.push({ kind: 'attach', rule: st.rule, groupKey: key, incidentId: g.incidentId });
-        continue;
-      }
-      const crossing = this.crossing(st, g, e.ts);
-      if (crossing) {
-        out.push({ kind: 'open', rule: st.rule, groupKey: key, held: crossing, stats: this.stats(st, g, e.ts) });
+      const d = g.incidentId ? this.attach(st, g, key, e, at) : this.open(st, g, key, e);
+      if (d) {
+        out.push(d);
       }
     }
     return out;
+  }
+
+  /** The group has no incident: the event opens one if it completes a window (there was none before it). */
+  private open(st: RuleState, g: GroupState, groupKey: string, e: StoredEvent): Detection | null {
+    const t = earliestCrossing(g.window, st.crossing, e.ts, e.ts + st.windowMs);
+    if (t === null) {
+      return null;
+    }
+    g.crossedAt = t;
+    return { kind: 'open', rule: st.rule, groupKey, held: this.hold(st, g, t), crossedAt: t };
+  }
+
+  /**
+   * The group's incident holds the event when it lies after the incident's crossing or counts in
+   * its crossing window; an earlier event that completes an earlier window moves the crossing back,
+   * and the incident holds what that window and the ones after it add. Otherwise the event is only
+   * counted (it is older than the incident, as it would be had it arrived in time).
+   */
+  private attach(st: RuleState, g: GroupState, groupKey: string, e: StoredEvent, at: number): Detection | null {
+    const crossed = g.crossedAt!;
+    const base = { kind: 'attach' as const, rule: st.rule, groupKey, incidentId: g.incidentId! };
+    // Only an event before the crossing can complete a window that ends before it.
+    const t = e.ts < crossed ? earliestCrossing(g.window, st.crossing, e.ts, e.ts + st.windowMs, crossed) : null;
+    if (t !== null) {
+      g.crossedAt = t;
+      return { ...base, held: this.hold(st, g, t), crossedAt: t, crossedBefore: crossed };
+    }
+    if (e.ts > crossed || countsAt(g.window, st.crossing, at, crossed)) {
+      g.window.setHeld(at);
+      return { ...base, held: [this.point(g.window, at)], crossedAt: crossed, crossedBefore: crossed };
+    }
+    return st.needsStats ? { kind: 'counted', rule: st.rule, groupKey, incidentId: g.incidentId! } : null;
+  }
+
+  /** Marks held, and returns, what the incident crossing at `t` holds and did not yet: the events counted at `t` and every later one. */
+  private hold(st: RuleState, g: GroupState, t: number): HeldEvent[] {
+    const w = g.window;
+    const out: HeldEvent[] = [];
+    const take = (i: number) => {
+      if (!w.heldAt(i)) {
+        w.setHeld(i);
+        out.push(this.point(w, i));
+      }
+    };
+    countedAt(w, st.crossing, t).forEach(take);
+    for (let i = w.upperBound(t); i < w.end; i++) {
+      take(i);
+    }
+    return out;
+  }
+
+  private point(w: EventWindow, i: number): HeldEvent {
+    return { seq: w.seqAt(i), ts: w.tsAt(i), source: this.sourceNames[w.sourceAt(i)] };
   }
 
   private sourceId(source: string): number {
@@ -219,74 +357,16 @@ export class IncidentDetector {
     return id;
   }
 
-  /** The events of a threshold crossing at time `at`, or null when the rule does not fire. */
-  private crossing(st: RuleState, g: GroupState, at: number): HeldEvent[] | null {
-    const { rule } = st;
-    const w = g.window;
-    const lo = w.lowerBound(at - st.windowMs);
-    const hi = w.upperBound(at);
-    // The positions of the counted events; all of [lo, hi) unless runs are required.
-    let counted: number[] | null = null;
-    if (rule.require_consecutive) {
-      counted = this.trailingRuns(st, w, lo, hi, at);
-      if (counted.length < rule.error_threshold) {
-        return null;
-      }
-    } else if (Math.max(0, hi - lo) < rule.error_threshold) {
-      return null;
+  /**
+   * The window statistics escalations may use, at event time `at`: the group's events in
+   * [at - window, at], their distinct sources, and their share of everything those sources sent then.
+   */
+  windowStats(ruleId: string, groupKey: string, at: number): WindowStats | undefined {
+    const st = this.states.get(ruleId);
+    const g = st?.groups.get(groupKey);
+    if (!st || !g) {
+      return undefined;
     }
-    if (rule.min_components_affected > 1) {
-      const sources = new Set<number>();
-      if (counted) {
-        for (const i of counted) {
-          sources.add(w.sourceAt(i));
-        }
-      } else {
-        for (let i = lo; i < hi; i++) {
-          sources.add(w.sourceAt(i));
-        }
-      }
-      if (sources.size < rule.min_components_affected) {
-        return null;
-      }
-    }
-    const held: HeldEvent[] = [];
-    const push = (i: number) => held.push({ seq: w.seqAt(i), ts: w.tsAt(i), source: this.sourceNames[w.sourceAt(i)] });
-    if (counted) {
-      counted.forEach(push);
-    } else {
-      for (let i = lo; i < hi; i++) {
-        push(i);
-      }
-    }
-    // Events already in the window with later timestamps (arrived out of order) belong to the burst too.
-    for (let i = hi; i < w.end; i++) {
-      push(i);
-    }
-    return held;
-  }
-
-  /** The positions in [lo, hi) of each source's events after the last event of that source the rule did not select. */
-  private trailingRuns(st: RuleState, w: EventWindow, lo: number, hi: number, at: number): number[] {
-    const point = { ts: at, seq: Number.MAX_SAFE_INTEGER };
-    const lastBreak = new Map<number, Timed | undefined>();
-    const out: number[] = [];
-    for (let i = lo; i < hi; i++) {
-      const src = w.sourceAt(i);
-      if (!lastBreak.has(src)) {
-        lastBreak.set(src, st.unselected.get(this.sourceNames[src])?.lastAtOrBefore(point));
-      }
-      const b = lastBreak.get(src);
-      const ts = w.tsAt(i);
-      if (!b || b.ts < ts || (b.ts === ts && b.seq < w.seqAt(i))) {
-        out.push(i);
-      }
-    }
-    return out;
-  }
-
-  /** The window statistics escalations may use, at event time `at`. */
-  private stats(st: RuleState, g: GroupState, at: number): WindowStats {
     const from = at - st.windowMs;
     const w = g.window;
     const lo = w.lowerBound(from);
@@ -298,39 +378,40 @@ export class IncidentDetector {
     }
     let total = 0;
     for (const s of sources) {
-      total += this.bySource.get(this.sourceNames[s])?.countBetween(from, at) ?? 0;
+      total += this.bySource.get(s)?.countBetween(from, at) ?? 0;
     }
     total = Math.max(total, count);
     return { count, sources: sources.size, error_ratio: total ? count / total : 0 };
   }
 
-  windowStats(ruleId: string, groupKey: string, at: number): WindowStats | undefined {
-    const st = this.states.get(ruleId);
-    const g = st?.groups.get(groupKey);
-    return st && g ? this.stats(st, g, at) : undefined;
-  }
-
-  /** Drops what has left every window; forgets idle groups. */
+  /**
+   * Drops what no window a new event can complete still needs: a countable event is at most the
+   * retention older than the newest, the windows it completes reach one window further back, and
+   * the statistics of the events they hold one more.
+   */
   prune(): void {
-    const maxWindow = Math.max(this.retentionMs, ...[...this.states.values()].map((st) => st.windowMs));
+    let widest = 0;
+    for (const st of this.states.values()) {
+      widest = Math.max(widest, st.windowMs);
+    }
     for (const [src, w] of this.bySource) {
-      w.prune(this.newestTs - maxWindow, this.opts.maxEvents);
+      w.prune(this.newestTs - this.retentionMs - 2 * widest, this.opts.maxEvents);
       if (w.size === 0) {
         this.bySource.delete(src);
       }
     }
     for (const st of this.states.values()) {
-      const cutoff = st.newestTs - Math.max(this.retentionMs, st.windowMs);
+      const cutoff = this.newestTs - this.retentionMs - 2 * st.windowMs;
       for (const [key, g] of st.groups) {
         g.window.prune(cutoff, this.opts.maxEvents);
         if (g.window.size === 0 && !g.incidentId && g.floor === 0) {
           st.groups.delete(key);
         }
       }
-      for (const [src, u] of st.unselected) {
-        u.prune(cutoff, this.opts.maxEvents);
-        if (u.size === 0) {
-          st.unselected.delete(src);
+      for (const [src, b] of st.breaks) {
+        b.prune(cutoff, this.opts.maxEvents);
+        if (b.size === 0) {
+          st.breaks.delete(src);
         }
       }
     }

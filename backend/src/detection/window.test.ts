@@ -60,18 +60,44 @@ describe('EventWindow', () => {
   });
 });
 
-describe('TimeWindow.lastAtOrBefore', () => {
-  it('finds the last point at or before another in (ts, seq) order', () => {
+describe('TimeWindow.lastTsAtOrBefore', () => {
+  it('finds the time of the last point at or before a time', () => {
     const w = new TimeWindow();
-    expect(w.lastAtOrBefore({ ts: 10, seq: 1 })).toBeUndefined();
+    expect(w.lastTsAtOrBefore(10)).toBe(-Infinity);
     w.add(10, 2);
     w.add(20, 3);
     w.add(10, 5);
-    expect(w.lastAtOrBefore({ ts: 9, seq: 100 })).toBeUndefined();
-    expect(w.lastAtOrBefore({ ts: 10, seq: 1 })).toBeUndefined();
-    expect(w.lastAtOrBefore({ ts: 10, seq: 2 })).toEqual({ ts: 10, seq: 2 });
-    expect(w.lastAtOrBefore({ ts: 10, seq: 4 })).toEqual({ ts: 10, seq: 2 });
-    expect(w.lastAtOrBefore({ ts: 15, seq: 0 })).toEqual({ ts: 10, seq: 5 });
-    expect(w.lastAtOrBefore({ ts: 99, seq: 0 })).toEqual({ ts: 20, seq: 3 });
+    expect(w.lastTsAtOrBefore(9)).toBe(-Infinity);
+    expect(w.lastTsAtOrBefore(10)).toBe(10);
+    expect(w.lastTsAtOrBefore(15)).toBe(10);
+    expect(w.lastTsAtOrBefore(20)).toBe(20);
+    expect(w.lastTsAtOrBefore(99)).toBe(20);
+  });
+});
+
+describe('EventWindow held marks', () => {
+  it('travel with their events through late inserts, compaction and growth', () => {
+    const w = new EventWindow();
+    for (let seq = 1; seq <= 100; seq++) {
+      const at = w.add(seq * 10, seq, seq % 3);
+      if (seq % 7 === 0) {
+        w.setHeld(at);
+      }
+    }
+    // Late events land between held ones and are not held themselves.
+    for (let seq = 101; seq <= 150; seq++) {
+      w.add((seq - 100) * 10 + 5, seq, 0);
+    }
+    w.prune(205, 1000);
+    const held: number[] = [];
+    for (let i = w.start; i < w.end; i++) {
+      if (w.heldAt(i)) {
+        held.push(w.seqAt(i));
+      }
+    }
+    expect(held).toEqual(Array.from({ length: 14 }, (_, k) => 7 * (k + 3)).filter((s) => s <= 100));
+    expect(w.positionOf(215, 121)).toBeGreaterThanOrEqual(0);
+    expect(w.heldAt(w.positionOf(210, 21))).toBe(true);
+    expect(w.positionOf(215, 999)).toBe(-1);
   });
 });

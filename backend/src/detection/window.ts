@@ -1,9 +1,3 @@
-/** An item that lives at a point of event time, ordered by (ts, seq). */
-export interface Timed {
-  ts: number;
-  seq: number;
-}
-
 /**
  * Points of event time (ts, seq) kept sorted in typed arrays (events mostly arrive in order, so
  * adding is an append; a late one is inserted where its timestamp puts it; old points drop from the
@@ -136,19 +130,10 @@ abstract class SortedPoints {
     return Math.max(0, this.upperBound(to) - this.lowerBound(from));
   }
 
-  /** The last point at or before `point` in (ts, seq) order, if any. */
-  lastAtOrBefore(point: Timed): Timed | undefined {
-    let lo = this.head;
-    let hi = this.tail;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (point.ts > this.ts[mid] || (point.ts === this.ts[mid] && point.seq >= this.seq[mid])) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo > this.head ? { ts: this.ts[lo - 1], seq: this.seq[lo - 1] } : undefined;
+  /** The time of the last point at or before `t`, or -Infinity when there is none. */
+  lastTsAtOrBefore(t: number): number {
+    const i = this.upperBound(t);
+    return i > this.head ? this.ts[i - 1] : -Infinity;
   }
 
   /** The oldest event time held, if any. */
@@ -190,37 +175,67 @@ export class TimeWindow extends SortedPoints {
 }
 
 /**
- * What a rule group's window holds of each event it counted: its point of event time (ts, seq)
- * and its source (as a number the detector interns), in three typed arrays kept sorted by
- * (ts, seq), about 20 bytes an event where the event object cost some 280. The events themselves
- * stay in the store; a crossing names them by `seq`.
+ * What a rule group's window holds of each event it counted: its point of event time (ts, seq),
+ * its source (as a number the detector interns) and whether the group's active incident holds it,
+ * in typed arrays kept sorted by (ts, seq), about 21 bytes an event where the event object cost
+ * some 280. The events themselves stay in the store; a crossing names them by `seq`.
  */
 export class EventWindow extends SortedPoints {
   private src: Int32Array;
+  private heldFlags: Uint8Array;
 
   constructor(capacity = 8) {
     super(capacity);
     this.src = new Int32Array(capacity);
+    this.heldFlags = new Uint8Array(capacity);
   }
 
   sourceAt(i: number): number {
     return this.src[i];
   }
 
-  /** Adds an event; mostly an append, a late one goes after every event not after it in (ts, seq) order. */
-  add(ts: number, seq: number, source: number): void {
-    // Not `this.src[this.insert(...)]`: insert may replace the array, and the old one would be written.
+  /** Whether the group's active incident holds the event at position `i`. */
+  heldAt(i: number): boolean {
+    return this.heldFlags[i] === 1;
+  }
+
+  setHeld(i: number): void {
+    this.heldFlags[i] = 1;
+  }
+
+  /** Adds an event (not held); mostly an append, a late one goes after every event not after it in (ts, seq) order. Returns its position. */
+  add(ts: number, seq: number, source: number): number {
+    // Not `this.src[this.insert(...)]`: insert may replace the arrays, and the old ones would be written.
     const at = this.insert(ts, seq);
     this.src[at] = source;
+    this.heldFlags[at] = 0;
+    return at;
+  }
+
+  /** The position of the event (ts, seq), or -1 when the window does not hold it. */
+  positionOf(ts: number, seq: number): number {
+    for (let i = this.lowerBound(ts); i < this.end && this.tsAt(i) === ts; i++) {
+      if (this.seqAt(i) === seq) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** No event is held any more (the incident resolved, or the holds are about to be marked again). */
+  clearHeld(): void {
+    this.heldFlags.fill(0);
   }
 
   protected override shiftUp(from: number, to: number): void {
     super.shiftUp(from, to);
     this.src.copyWithin(from + 1, from, to);
+    this.heldFlags.copyWithin(from + 1, from, to);
   }
 
   protected override compact(): void {
     this.src.copyWithin(0, this.head, this.tail);
+    this.heldFlags.copyWithin(0, this.head, this.tail);
     super.compact();
   }
 
@@ -228,6 +243,9 @@ export class EventWindow extends SortedPoints {
     const src = new Int32Array(capacity);
     src.set(this.src.subarray(this.head, this.tail));
     this.src = src;
+    const held = new Uint8Array(capacity);
+    held.set(this.heldFlags.subarray(this.head, this.tail));
+    this.heldFlags = held;
     super.resize(capacity);
   }
 }

@@ -1,5 +1,6 @@
 import type { ActionRunRecord, IncidentRecord, LifecycleEntry, OutboxRecord } from '../domain/records';
 import type { NotificationKind } from '../notification/channel';
+import type { RuleGroupPatch } from '../store/rule-store';
 import type { Store } from '../store/store';
 import { CHECKPOINT_KEY } from '../store/store';
 import type { IncidentChange } from './change-bus';
@@ -11,7 +12,8 @@ export class Changes {
   private readonly updated = new Map<string, IncidentRecord>();
   private readonly attachments = new Map<string, number[]>();
   private readonly entries: LifecycleEntry[] = [];
-  private readonly floors: Array<{ rule_id: string; group_key: string; floor_seq: number }> = [];
+  /** Rule group state to store, by rule and group, the later patch over the earlier. */
+  private readonly groups = new Map<string, { ruleId: string; groupKey: string; patch: RuleGroupPatch }>();
   private readonly runs = new Map<string, { run: ActionRunRecord; isNew: boolean }>();
   /** What people must hear about; the notifier turns each into outbox rows before the commit. */
   readonly notices: Notice[] = [];
@@ -43,8 +45,11 @@ export class Changes {
     this.entries.push(entry);
   }
 
-  floor(rule_id: string, group_key: string, floor_seq: number): void {
-    this.floors.push({ rule_id, group_key, floor_seq });
+  /** Stores part of a rule group's state (its floor, its crossing). */
+  group(ruleId: string, groupKey: string, patch: RuleGroupPatch): void {
+    const key = `${ruleId}\u0000${groupKey}`;
+    const had = this.groups.get(key);
+    this.groups.set(key, { ruleId, groupKey, patch: { ...had?.patch, ...patch } });
   }
 
   /** Stores a new run (its intent) or a change to one. */
@@ -72,7 +77,7 @@ export class Changes {
       this.updated.size === 0 &&
       this.attachments.size === 0 &&
       this.entries.length === 0 &&
-      this.floors.length === 0 &&
+      this.groups.size === 0 &&
       this.runs.size === 0 &&
       this.outbox.length === 0 &&
       this.postmortemMarks.size === 0 &&
@@ -105,8 +110,8 @@ export class Changes {
         await tx.incidents.attachEvents(id, seqs);
       }
       await tx.incidents.addTimeline(this.entries);
-      for (const f of this.floors) {
-        await tx.rules.setFloor(f.rule_id, f.group_key, f.floor_seq);
+      for (const g of this.groups.values()) {
+        await tx.rules.setGroup(g.ruleId, g.groupKey, g.patch);
       }
       if (this.checkpoint !== null) {
         await tx.meta.setNumber(CHECKPOINT_KEY, this.checkpoint);

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { IncidentCorrelator } from '../correlation/correlator';
-import { IncidentDetector, type Detection, type WindowStats } from '../detection/detector';
+import { IncidentDetector, type Detection, type HeldEvent } from '../detection/detector';
 import { above, escalate, escalationContext, needsWindowStats } from '../detection/escalation';
 import { groupKeyOf } from '../detection/matcher';
 import { SEVERITY_MATRIX } from '../detection/severity-matrix';
+import { TimeWindow } from '../detection/window';
 import type { IncidentRecord, StoredEvent } from '../domain/records';
 import type { Metrics } from '../metrics/metrics';
 import type { IncidentNotifier } from '../notification/notifier';
@@ -11,7 +12,7 @@ import type { AutoResponder } from '../remediation/auto-responder';
 import { INCIDENT_TYPE_NAMES, isActiveStatus, type IncidentStatus, type IncidentType, type Severity } from '../schema/enums';
 import type { NotificationKind } from '../notification/channel';
 import { IncidentResponseWorkflow } from '../workflow/workflow';
-import type { DetectionRule } from '../schema/rules';
+import type { DetectionRule, Escalation } from '../schema/rules';
 import type { Store } from '../store/store';
 import type { ChangedIncidents } from '../cluster/leadership';
 import { CHECKPOINT_KEY } from '../store/store';
@@ -20,8 +21,9 @@ import { UnavailableError } from '../util/errors';
 import { SerialQueue } from '../util/serial-queue';
 import type { ChangeBus } from './change-bus';
 import { Changes } from './changes';
-import { CrossingEvents } from './crossing-events';
 import { alertTitle, alertType, blankIncident, distinct, entry, minuteOf, trackAlert } from './incident-records';
+import { PendingEscalations, type EscalationPoints } from './pending-escalations';
+import { RecentEvents, type CorrelatedRange } from './recent-events';
 
 export interface EngineOptions {
   retentionSeconds: number;
@@ -64,6 +66,12 @@ export interface MutationContext {
 
 const PAGE = 5000;
 
+/** A point an escalation is judged at: an event's time, and the event when a condition reads it. */
+interface Judged {
+  ts: number;
+  event?: StoredEvent;
+}
+
 /**
  * Reads the event log in order from its checkpoint and turns events into incidents: the detector
  * counts, the correlator explains, escalations raise severity, the sweep notices what time alone
@@ -91,7 +99,14 @@ export class IncidentEngine {
   /** Incidents whose events changed in the step being processed; their root cause is recomputed once, before the commit. */
   private readonly rootCauseStale = new Set<string>();
   private lastPrune = -Infinity;
-  private readonly crossings: CrossingEvents;
+  private readonly recent: RecentEvents;
+  private readonly pendingEscalations = new PendingEscalations();
+  /**
+   * Per active incident whose rule's escalations read window statistics, the places of the events it
+   * holds by correlation (its rule window marks those it holds by the rule): a late event that grows
+   * the window at their time has them judged again.
+   */
+  private readonly correlatedPoints = new Map<string, TimeWindow>();
   private catchUpQueued: Promise<void> | null = null;
   readonly workflow: IncidentResponseWorkflow;
   ready = false;
@@ -101,7 +116,7 @@ export class IncidentEngine {
     private readonly opts: EngineOptions
   ) {
     this.detector = this.newDetector();
-    this.crossings = new CrossingEvents(deps.store.events, deps.logger);
+    this.recent = new RecentEvents(deps.store.events, deps.logger);
     this.workflow = new IncidentResponseWorkflow(deps.responder, deps.store, {
       deactivate: (inc, changes) => this.deactivate(inc, changes),
       active: (id) => this.active.get(id),
@@ -125,7 +140,9 @@ export class IncidentEngine {
     const { store, clock } = this.deps;
     this.detector = this.newDetector();
     this.correlator = new IncidentCorrelator();
-    this.crossings.clear();
+    this.recent.reset(await store.events.newestTs());
+    this.pendingEscalations.clear();
+    this.correlatedPoints.clear();
     this.active.clear();
     this.rootCauseStale.clear();
     this.detector.setRules(rules);
@@ -133,17 +150,22 @@ export class IncidentEngine {
     this.savedCheckpoint = this.checkpoint;
     this.position = this.checkpoint;
     this.counter = await store.incidents.maxSeq();
-    for (const f of await store.rules.floors()) {
+    const groups = await store.rules.groups();
+    for (const f of groups) {
       this.detector.setFloor(f.rule_id, f.group_key, f.floor_seq);
     }
+    await this.replay(clock.now());
+    const crossedAt = new Map(groups.map((g) => [`${g.rule_id}\u0000${g.group_key}`, g.crossed_at]));
     for (const inc of await store.incidents.active()) {
       this.active.set(inc.incident_id, inc);
+      const held = await store.events.ofIncident(inc.incident_id);
+      this.correlator.track(inc.incident_id, held);
       if (inc.rule_id && inc.group_key !== null) {
-        this.detector.bindIncident(inc.rule_id, inc.group_key, inc.incident_id);
+        // Incidents opened before the crossing was stored: everything after their start joins them.
+        const crossed = crossedAt.get(`${inc.rule_id}\u0000${inc.group_key}`) ?? inc.started_at;
+        this.bindGroup(inc, crossed, held);
       }
-      this.correlator.track(inc.incident_id, await store.events.ofIncident(inc.incident_id));
     }
-    await this.replay(clock.now());
     const recovered = new Changes();
     await this.workflow.recoverRuns(recovered, clock.now(), async (id) => this.active.get(id) ?? (await store.incidents.get(id)));
     await this.commit(recovered);
@@ -152,10 +174,34 @@ export class IncidentEngine {
     this.refreshGauges();
   }
 
-  /** Counts the events up to the checkpoint that can still be in a window, without acting on them. */
+  /** Binds an incident to its rule group: its crossing, the events its window marks as held, and those it holds by correlation. */
+  private bindGroup(inc: IncidentRecord, crossedAt: number, held: StoredEvent[]): void {
+    this.detector.bindIncident(inc.rule_id!, inc.group_key!, inc.incident_id, crossedAt, held);
+    this.correlatedPoints.delete(inc.incident_id);
+    if (this.readsWindow(inc)) {
+      const points = new TimeWindow();
+      for (const e of held) {
+        if (!this.detector.isHeld(inc.rule_id!, inc.group_key!, e.ts, e.seq)) {
+          points.add(e.ts, e.seq);
+        }
+      }
+      this.correlatedPoints.set(inc.incident_id, points);
+    }
+  }
+
+  /** Whether an incident's escalations read window statistics (so late events can raise it through the windows). */
+  private readsWindow(inc: IncidentRecord): boolean {
+    const rule = inc.rule_id ? this.detector.rule(inc.rule_id) : undefined;
+    return rule !== undefined && needsWindowStats(rule.escalations ?? SEVERITY_MATRIX[inc.incident_type]);
+  }
+
+  /**
+   * Counts the events up to the checkpoint that can still matter to a window, without acting on
+   * them: those a late event's window can reach, one window more for the statistics of what it holds.
+   */
   private async replay(now: number, onlyRule?: string): Promise<void> {
     const maxWindow = Math.max(0, ...this.currentRules.map((r) => r.time_window_seconds));
-    const minTs = now - (this.opts.retentionSeconds + maxWindow) * 1000;
+    const minTs = now - (this.opts.retentionSeconds + 2 * maxWindow) * 1000;
     let after = 0;
     for (;;) {
       const page = await this.deps.store.events.forRebuild(minTs, this.checkpoint, after, PAGE);
@@ -180,6 +226,12 @@ export class IncidentEngine {
       const fresh = this.detector.setRules(rules);
       for (const ruleId of fresh) {
         await this.replay(this.deps.clock.now(), ruleId);
+        // The recount marks nothing held: mark again what the rule's active incidents hold.
+        for (const inc of this.active.values()) {
+          if (inc.rule_id === ruleId && inc.group_key !== null) {
+            this.bindGroup(inc, this.detector.crossedAt(ruleId, inc.group_key) ?? inc.started_at, await this.deps.store.events.ofIncident(inc.incident_id));
+          }
+        }
       }
     });
   }
@@ -193,9 +245,11 @@ export class IncidentEngine {
       this.ready = false;
       this.active.clear();
       this.rootCauseStale.clear();
+      this.pendingEscalations.clear();
+      this.correlatedPoints.clear();
       this.detector = this.newDetector();
       this.correlator = new IncidentCorrelator();
-      this.crossings.clear();
+      this.recent.reset(undefined);
       this.refreshGauges();
     });
   }
@@ -258,20 +312,31 @@ export class IncidentEngine {
     const changes = new Changes();
     const now = this.deps.clock.now();
     let last = this.checkpoint;
-    for (const e of events) {
-      if (e.seq <= last) {
-        continue;
+    try {
+      for (const e of events) {
+        if (e.seq <= last) {
+          continue;
+        }
+        this.position = e.seq;
+        this.recent.remember(e);
+        const detections = this.detector.observe(e, true);
+        // Most events open nothing and join nothing.
+        if (detections.length > 0 || e.correlation_id !== null) {
+          await this.openAndAttach(e, detections, changes, now);
+        }
+        if (e.event_type === 'alert_resolved') {
+          this.alertResolved(e, changes, now);
+        }
+        last = e.seq;
       }
-      this.position = e.seq;
-      this.crossings.remember(e);
-      const detections = this.detector.observe(e, true);
-      // A crossing's events are read back before anything else happens (rarely from the store).
-      const held = detections.length > 0 && detections.some((d) => d.kind === 'open') ? await this.crossingEvents(detections) : null;
-      this.processEvent(e, detections, held, changes, now);
-      last = e.seq;
-    }
-    if (last === this.checkpoint) {
-      return;
+      if (last === this.checkpoint) {
+        return;
+      }
+      await this.escalatePending(changes, now);
+    } catch (err) {
+      // The detector counted these events already: rebuild from the store before the next step.
+      this.stale = true;
+      throw err;
     }
     this.refreshRootCauses();
     for (const inc of changes.createdIncidents) {
@@ -289,60 +354,122 @@ export class IncidentEngine {
     }
   }
 
-  private async crossingEvents(detections: Detection[]): Promise<Map<Detection, StoredEvent[]>> {
-    try {
-      return await this.crossings.of(detections);
-    } catch (err) {
-      // The detector counted this event already: rebuild from the store before the next step.
-      this.stale = true;
-      throw err;
-    }
-  }
-
-  private processEvent(e: StoredEvent, detections: Detection[], held: Map<Detection, StoredEvent[]> | null, changes: Changes, now: number): void {
-    // Most events open nothing and join nothing.
-    if (detections.length > 0 || e.correlation_id !== null) {
-      this.openAndAttach(e, detections, held, changes, now);
-    }
-    if (e.event_type === 'alert_resolved') {
-      this.alertResolved(e, changes, now);
-    }
-  }
-
-  /** What the event's detections and correlation id do: open incidents, or join active ones (once each). */
-  private openAndAttach(e: StoredEvent, detections: Detection[], held: Map<Detection, StoredEvent[]> | null, changes: Changes, now: number): void {
-    const attached = new Set<string>();
+  /**
+   * What the event's detections and correlation id do: open incidents, make active ones hold more
+   * events (the event, and what a late event's earlier window adds), and join the event, and the
+   * earlier events a newly held correlation id names, to the incidents that hold their id.
+   */
+  private async openAndAttach(e: StoredEvent, detections: Detection[], changes: Changes, now: number): Promise<void> {
+    const holders = new Set<string>();
     for (const d of detections) {
-      if (d.kind === 'attach') {
-        const inc = this.active.get(d.incidentId);
-        if (inc && !attached.has(inc.incident_id)) {
-          this.attach(inc, e, changes, now);
-          attached.add(inc.incident_id);
-        }
-      } else {
-        attached.add(this.open(d, held!.get(d)!, e, changes, now).incident_id);
+      if (d.kind === 'counted') {
+        this.pendingEscalations.windowGrew(d.incidentId, e.ts, d.rule.time_window_seconds * 1000);
+        continue;
       }
+      // The event itself is at hand; a crossing's other events come from memory or the store.
+      const held = d.held.length === 1 && d.held[0].seq === e.seq ? [e] : await this.recent.of(d.held);
+      const inc = d.kind === 'open' ? this.open(d, e, changes, now) : this.active.get(d.incidentId);
+      if (!inc) {
+        continue;
+      }
+      holders.add(inc.incident_id);
+      const crossedBefore = d.kind === 'open' ? Infinity : d.crossedBefore;
+      const bounds = this.correlationBounds(inc, held, crossedBefore, d.crossedAt);
+      this.attach(inc, held, changes, now, false);
+      if (d.kind === 'open') {
+        inc.root_cause = this.correlator.rootCause(inc.incident_id);
+        this.workflow.transition(inc, 'assessing', changes, now, null, `root cause: ${inc.root_cause?.primary_error_type} from ${inc.root_cause?.primary_source}`);
+      } else {
+        this.pendingEscalations.windowGrew(inc.incident_id, e.ts, d.rule.time_window_seconds * 1000);
+        if (d.crossedAt < crossedBefore) {
+          changes.group(d.rule.rule_id, d.groupKey, { crossed_at: d.crossedAt });
+          changes.timeline(entry(inc, now, 'window_extended', `Event ${e.event_id} from ${e.source} completed an earlier window: ${held.length} events joined`, null, { triggering_event_id: e.event_id, events: held.length }));
+        }
+      }
+      await this.joinCorrelated(inc, e, bounds, d.crossedAt, changes, now);
+    }
+    if (e.correlation_id === null) {
+      return;
     }
     for (const id of [...this.correlator.correlated(e.correlation_id)]) {
       const inc = this.active.get(id);
-      if (inc && !attached.has(id)) {
-        this.attach(inc, e, changes, now);
-        attached.add(id);
+      if (inc && !holders.has(id) && this.joinsByCorrelation(inc, e)) {
+        this.attach(inc, [e], changes, now, true);
         changes.timeline(entry(inc, now, 'correlated', `Event ${e.event_id} from ${e.source} joined by correlation_id ${e.correlation_id}`, null));
       }
     }
   }
 
-  private open(d: Extract<Detection, { kind: 'open' }>, held: StoredEvent[], e: StoredEvent, changes: Changes, now: number): IncidentRecord {
+  /**
+   * An incident holds an event of a correlation id it holds when the event lies at or after the
+   * incident's crossing and at or after the earliest event it holds the id at (had the events arrived
+   * in time order, the incident and the id were there when this event came).
+   */
+  private joinsByCorrelation(inc: IncidentRecord, e: StoredEvent): boolean {
+    const first = this.correlator.firstHeld(inc.incident_id, e.correlation_id!);
+    if (first === undefined || e.ts < first) {
+      return false;
+    }
+    const crossed = inc.rule_id && inc.group_key !== null ? this.detector.crossedAt(inc.rule_id, inc.group_key) : null;
+    return crossed === null || e.ts >= crossed;
+  }
+
+  /**
+   * Before the incident holds `held` by its rule (its crossing moving from `crossedBefore` to
+   * `crossedNow`): the time from which it held each correlation id whose time may now go down
+   * (Infinity for an id it did not hold).
+   */
+  private correlationBounds(inc: IncidentRecord, held: StoredEvent[], crossedBefore: number, crossedNow: number): Map<string, number> {
+    const before = new Map<string, number>();
+    if (crossedNow < crossedBefore) {
+      for (const [id, first] of this.correlator.correlationIds(inc.incident_id)) {
+        before.set(id, Math.max(crossedBefore, first));
+      }
+    }
+    for (const h of held) {
+      if (h.correlation_id !== null && !before.has(h.correlation_id)) {
+        const first = this.correlator.firstHeld(inc.incident_id, h.correlation_id);
+        if (first === undefined || h.ts < first) {
+          before.set(h.correlation_id, first === undefined ? Infinity : Math.max(crossedBefore, first));
+        }
+      }
+    }
+    return before;
+  }
+
+  /**
+   * Where the time from which the incident holds a correlation id went down (`before`, see
+   * correlationBounds), the events of that id logged before this one, from the new time on, join it.
+   */
+  private async joinCorrelated(inc: IncidentRecord, e: StoredEvent, before: Map<string, number>, crossedNow: number, changes: Changes, now: number): Promise<void> {
+    const ranges: CorrelatedRange[] = [];
+    for (const [correlationId, to] of before) {
+      const from = Math.max(crossedNow, this.correlator.firstHeld(inc.incident_id, correlationId) ?? Infinity);
+      if (from < to) {
+        ranges.push({ correlationId, from, to });
+      }
+    }
+    if (ranges.length === 0) {
+      return;
+    }
+    const { rule_id: ruleId, group_key: groupKey } = inc;
+    const joined = (await this.recent.correlated(ranges, e.seq)).filter((x) => !(ruleId && groupKey !== null && this.detector.isHeld(ruleId, groupKey, x.ts, x.seq)));
+    if (joined.length > 0) {
+      this.attach(inc, joined, changes, now, true);
+      const ids = distinct(joined.map((x) => x.correlation_id!));
+      changes.timeline(entry(inc, now, 'correlated', `${joined.length} earlier events joined by correlation_id ${ids.join(', ')}`, null, { events: joined.length, correlation_ids: ids }));
+    }
+  }
+
+  /** A new incident of a rule group's crossing, holding no event yet. */
+  private open(d: Extract<Detection, { kind: 'open' }>, e: StoredEvent, changes: Changes, now: number): IncidentRecord {
     const { rule } = d;
     this.counter += 1;
     const id = `inc_${String(this.counter).padStart(5, '0')}`;
     const fromAlert = rule.from_alert_labels;
     const type = fromAlert ? alertType(e, this.opts.alertnameTypes) : rule.incident_type;
     const severity: Severity = fromAlert ? (e.severity === 'info' ? 'low' : e.severity) : rule.severity;
-    const components = distinct(held.map((h) => h.source));
     const detectedAt = e.received_at;
-    const startedAt = Math.min(...held.map((h) => h.ts));
     const inc = blankIncident({
       incident_id: id,
       incident_type: type,
@@ -352,44 +479,56 @@ export class IncidentEngine {
       rule_id: rule.rule_id,
       group_key: d.groupKey,
       detected_at: detectedAt,
-      started_at: startedAt,
-      affected_components: components,
-      event_count: held.length,
-      last_event_at: Math.max(...held.map((h) => h.ts)),
+      started_at: Math.min(...d.held.map((h) => h.ts)),
+      affected_components: [],
       updated_at: now,
     });
-    for (const h of held) {
-      trackAlert(inc, h);
-    }
     this.active.set(id, inc);
-    this.detector.bindIncident(rule.rule_id, d.groupKey, id);
-    this.correlator.track(id, held);
+    this.detector.bindIncident(rule.rule_id, d.groupKey, id, d.crossedAt);
+    this.correlator.track(id, []);
+    if (this.readsWindow(inc)) {
+      this.correlatedPoints.set(id, new TimeWindow());
+    }
     changes.create(inc);
-    changes.attach(id, held.map((h) => h.seq));
-    const within = `${held.length} events in ${rule.time_window_seconds}s from ${components.join(', ')}`;
+    changes.group(rule.rule_id, d.groupKey, { crossed_at: d.crossedAt });
+    const components = distinct(d.held.map((h) => h.source));
+    const within = `${d.held.length} events in ${rule.time_window_seconds}s from ${components.join(', ')}`;
     changes.timeline(entry(inc, detectedAt, 'detected', `${rule.name}: ${within} (threshold ${rule.error_threshold})`, null, { rule_id: rule.rule_id, triggering_event_id: e.event_id }));
-    inc.root_cause = this.correlator.rootCause(id);
-    this.workflow.transition(inc, 'assessing', changes, now, null, `root cause: ${inc.root_cause?.primary_error_type} from ${inc.root_cause?.primary_source}`);
-    this.checkEscalation(inc, changes, now, e, d.stats);
     this.deps.metrics.incidentsCreated.inc({ incident_type: inc.incident_type, severity });
     return inc;
   }
 
-  private attach(inc: IncidentRecord, e: StoredEvent, changes: Changes, now: number): void {
-    inc.event_count += 1;
-    if (!inc.affected_components.includes(e.source)) {
-      inc.affected_components.push(e.source);
+  /** The incident holds more events (`byCorrelation`: joined by their correlation id, not by its rule). */
+  private attach(inc: IncidentRecord, events: StoredEvent[], changes: Changes, now: number, byCorrelation: boolean): void {
+    if (events.length === 0) {
+      return;
     }
-    inc.last_event_at = Math.max(inc.last_event_at ?? e.ts, e.ts);
-    trackAlert(inc, e);
-    this.correlator.add(inc.incident_id, e);
+    const points = byCorrelation ? this.correlatedPoints.get(inc.incident_id) : undefined;
+    const ownGroup = byCorrelation && inc.rule_id !== null && inc.group_key !== null;
+    let wakes = false;
+    for (const e of events) {
+      if (ownGroup) {
+        // Its own rule may come to hold it later (a crossing moving back): it must find it held.
+        this.detector.markHeld(inc.rule_id!, inc.group_key!, e.ts, e.seq);
+      }
+      inc.event_count += 1;
+      if (!inc.affected_components.includes(e.source)) {
+        inc.affected_components.push(e.source);
+      }
+      inc.started_at = Math.min(inc.started_at, e.ts);
+      inc.last_event_at = Math.max(inc.last_event_at ?? e.ts, e.ts);
+      trackAlert(inc, e);
+      this.correlator.add(inc.incident_id, e);
+      points?.add(e.ts, e.seq);
+      wakes ||= e.event_type !== 'alert_resolved';
+    }
     this.rootCauseStale.add(inc.incident_id);
-    changes.attach(inc.incident_id, [e.seq]);
-    if (inc.status === 'recovering' && e.event_type !== 'alert_resolved') {
+    changes.attach(inc.incident_id, events.map((e) => e.seq));
+    this.pendingEscalations.held(inc.incident_id, events);
+    if (inc.status === 'recovering' && wakes) {
       const back = inc.status_before_recovery ?? 'assessing';
-      this.workflow.transition(inc, back, changes, now, null, `matching event ${e.event_id} arrived while recovering`);
+      this.workflow.transition(inc, back, changes, now, null, `matching event ${events[events.length - 1].event_id} arrived while recovering`);
     }
-    this.checkEscalation(inc, changes, now, e);
     changes.touch(inc, now);
   }
 
@@ -407,7 +546,7 @@ export class IncidentEngine {
       if (!rule?.from_alert_labels || groupKeyOf(rule.group_by, e) !== inc.group_key) {
         continue;
       }
-      this.attach(inc, e, changes, now);
+      this.attach(inc, [e], changes, now, false);
       inc.alerts[fingerprint] = true;
       if (Object.values(inc.alerts).every(Boolean)) {
         const origin = String(e.metadata.origin ?? 'sender');
@@ -423,9 +562,10 @@ export class IncidentEngine {
       inc.root_cause = this.correlator.rootCause(inc.incident_id);
     }
     this.correlator.untrack(inc.incident_id);
+    this.correlatedPoints.delete(inc.incident_id);
     if (inc.rule_id && inc.group_key !== null) {
       this.detector.release(inc.rule_id, inc.group_key, this.position);
-      changes.floor(inc.rule_id, inc.group_key, this.position);
+      changes.group(inc.rule_id, inc.group_key, { floor_seq: this.position, crossed_at: null });
     }
   }
 
@@ -439,24 +579,90 @@ export class IncidentEngine {
     this.rootCauseStale.clear();
   }
 
-  private checkEscalation(inc: IncidentRecord, changes: Changes, now: number, e?: StoredEvent, stats?: WindowStats): void {
+  /**
+   * Judges the escalations of the step's incidents: every event an incident came to hold, with the
+   * window statistics at its time, and, where late events grew the windows of events it already held,
+   * those events again. Severity only rises.
+   */
+  private async escalatePending(changes: Changes, now: number): Promise<void> {
+    for (const [id, points] of this.pendingEscalations.take()) {
+      const inc = this.active.get(id);
+      if (!inc) {
+        continue;
+      }
+      const rule = inc.rule_id ? this.detector.rule(inc.rule_id) : undefined;
+      const escalations = rule?.escalations ?? SEVERITY_MATRIX[inc.incident_type];
+      let candidates = above(inc.severity, escalations);
+      if (candidates.length === 0) {
+        continue;
+      }
+      const windowed = rule !== undefined && inc.group_key !== null && needsWindowStats(candidates);
+      const judged: Judged[] = points.events.map((e) => ({ ts: e.ts, event: e }));
+      if (windowed && points.ranges.length > 0) {
+        judged.push(...(await this.heldAgain(inc, points, candidates.some((c) => c.when.includes('event.')))));
+      }
+      for (const { ts, event } of judged) {
+        const stats = windowed ? this.detector.windowStats(rule.rule_id, inc.group_key!, ts) : undefined;
+        const esc = escalate(inc.severity, candidates, escalationContext(inc, now, rule?.time_window_seconds ?? 300, this.opts.prolongedSeconds, event, stats));
+        if (esc) {
+          this.raise(inc, esc, changes, now);
+          candidates = above(inc.severity, escalations);
+          if (candidates.length === 0) {
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The events an incident held before this step whose window grew in it (by their times in the
+   * grown ranges): with the full event only when a condition reads it.
+   */
+  private async heldAgain(inc: IncidentRecord, points: EscalationPoints, readsEvent: boolean): Promise<Judged[]> {
+    const seen = new Set(points.events.map((e) => e.seq));
+    const again: HeldEvent[] = [];
+    const take = (h: HeldEvent) => {
+      if (!seen.has(h.seq)) {
+        seen.add(h.seq);
+        again.push(h);
+      }
+    };
+    const correlated = this.correlatedPoints.get(inc.incident_id);
+    for (const [from, to] of points.ranges) {
+      this.detector.heldBetween(inc.rule_id!, inc.group_key!, from, to).forEach(take);
+      if (correlated) {
+        const hi = correlated.upperBound(to);
+        for (let i = correlated.lowerBound(from); i < hi; i++) {
+          take({ seq: correlated.seqAt(i), ts: correlated.tsAt(i), source: '' });
+        }
+      }
+    }
+    if (!readsEvent) {
+      return again.map((h) => ({ ts: h.ts }));
+    }
+    return (await this.recent.of(again)).map((e) => ({ ts: e.ts, event: e }));
+  }
+
+  private raise(inc: IncidentRecord, esc: Escalation, changes: Changes, now: number): void {
+    const from = inc.severity;
+    inc.severity = esc.to;
+    changes.timeline(entry(inc, now, 'severity_escalated', `Severity ${from} -> ${esc.to}${esc.description ? `: ${esc.description}` : ''}`, null, { from, to: esc.to, when: esc.when }));
+    changes.touch(inc, now);
+    changes.notify(inc, 'severity_changed', { from, to: esc.to, reason: esc.description ?? esc.when });
+  }
+
+  /** What time alone raises (a prolonged incident): the conditions that read no event. */
+  private checkEscalation(inc: IncidentRecord, changes: Changes, now: number): void {
     const rule = inc.rule_id ? this.detector.rule(inc.rule_id) : undefined;
-    // Only escalations that could still raise the severity are evaluated: the window scan they may
-    // need is skipped once an incident is as severe as its escalations go.
+    // Only escalations that could still raise the severity are evaluated.
     const candidates = above(inc.severity, rule?.escalations ?? SEVERITY_MATRIX[inc.incident_type]);
     if (candidates.length === 0) {
       return;
     }
-    const window =
-      e && (stats ?? (needsWindowStats(candidates) && rule && inc.group_key !== null ? this.detector.windowStats(rule.rule_id, inc.group_key, e.ts) : undefined));
-    const ctx = escalationContext(inc, now, rule?.time_window_seconds ?? 300, this.opts.prolongedSeconds, e, window);
-    const esc = escalate(inc.severity, candidates, ctx);
+    const esc = escalate(inc.severity, candidates, escalationContext(inc, now, rule?.time_window_seconds ?? 300, this.opts.prolongedSeconds));
     if (esc) {
-      const from = inc.severity;
-      inc.severity = esc.to;
-      changes.timeline(entry(inc, now, 'severity_escalated', `Severity ${from} -> ${esc.to}${esc.description ? `: ${esc.description}` : ''}`, null, { from, to: esc.to, when: esc.when }));
-      changes.touch(inc, now);
-      changes.notify(inc, 'severity_changed', { from, to: esc.to, reason: esc.description ?? esc.when });
+      this.raise(inc, esc, changes, now);
     }
   }
 

@@ -63,30 +63,40 @@ export function testRule(rule: DetectionRule, rawEvents: unknown[], opts: { rete
       }
     }
     for (const d of detector.observe(e, true)) {
-      if (d.kind === 'attach') {
-        const inc = open.get(d.groupKey)!;
-        inc.event_count += 1;
-        inc.components.add(e.source);
-        inc.last_event_at = Math.max(inc.last_event_at, e.ts);
+      if (d.kind === 'counted') {
         continue;
       }
-      const severity = rule.from_alert_labels ? (e.severity === 'info' ? 'low' : e.severity) : rule.severity;
-      const subject = { incident_type: rule.incident_type, severity, event_count: d.held.length, detected_at: e.ts, last_event_at: e.ts, affected_components: [] };
-      const esc = escalate(severity, escalations, escalationContext(subject, e.ts, rule.time_window_seconds, Infinity, e, d.stats));
-      const inc: Simulated = {
-        group_key: d.groupKey,
-        detected_at: e.ts,
-        started_at: Math.min(...d.held.map((h) => h.ts)),
-        event_count: d.held.length,
-        triggering_event_id: e.event_id,
-        severity: esc?.to ?? severity,
-        components: new Set(d.held.map((h) => h.source)),
-        last_event_at: Math.max(...d.held.map((h) => h.ts)),
-        open: true,
-      };
-      detector.bindIncident(rule.rule_id, d.groupKey, `test_${incidents.length + 1}`);
-      open.set(d.groupKey, inc);
-      incidents.push(inc);
+      const held = d.held.map((h) => events[h.seq - 1]);
+      let inc: Simulated;
+      if (d.kind === 'attach') {
+        inc = open.get(d.groupKey)!;
+        inc.event_count += held.length;
+      } else {
+        inc = {
+          group_key: d.groupKey,
+          detected_at: e.ts,
+          started_at: e.ts,
+          event_count: held.length,
+          triggering_event_id: e.event_id,
+          severity: rule.from_alert_labels ? (e.severity === 'info' ? 'low' : e.severity) : rule.severity,
+          components: new Set(),
+          last_event_at: e.ts,
+          open: true,
+        };
+        detector.bindIncident(rule.rule_id, d.groupKey, `test_${incidents.length + 1}`, d.crossedAt);
+        open.set(d.groupKey, inc);
+        incidents.push(inc);
+      }
+      for (const h of held) {
+        inc.components.add(h.source);
+        inc.started_at = Math.min(inc.started_at, h.ts);
+        inc.last_event_at = Math.max(inc.last_event_at, h.ts);
+        // Each event the incident comes to hold is judged with the window at its time, as the engine does.
+        const subject = { incident_type: rule.incident_type, severity: inc.severity, event_count: inc.event_count, detected_at: inc.detected_at, last_event_at: inc.last_event_at, affected_components: [...inc.components] };
+        const stats = detector.windowStats(rule.rule_id, d.groupKey, h.ts);
+        const esc = escalate(inc.severity, escalations, escalationContext(subject, e.ts, rule.time_window_seconds, Infinity, h, stats));
+        inc.severity = esc?.to ?? inc.severity;
+      }
     }
     prevSeq = e.seq;
   }

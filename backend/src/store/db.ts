@@ -84,6 +84,7 @@ export interface RuleGroupsTable {
   rule_id: string;
   group_key: string;
   floor_seq: number;
+  crossed_at: number | null;
 }
 
 export interface MetaTable {

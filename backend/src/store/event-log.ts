@@ -113,6 +113,32 @@ export class EventLog {
     return rows.map(fromRow);
   }
 
+  /**
+   * Events carrying one of these correlation ids with an event time at or after `minTs`, logged
+   * before `beforeSeq`, in log order (events that a late event's correlation id makes join an
+   * incident; the event-time index narrows the scan to what is that late).
+   */
+  async correlated(correlationIds: string[], minTs: number, beforeSeq: number): Promise<StoredEvent[]> {
+    if (correlationIds.length === 0) {
+      return [];
+    }
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('ts', '>=', minTs)
+      .where('seq', '<', beforeSeq)
+      .where('correlation_id', 'in', correlationIds)
+      .orderBy('seq')
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** The newest event time stored, if any. */
+  async newestTs(): Promise<number | undefined> {
+    const row = await this.db.selectFrom('events').select(sql<number | null>`max(ts)`.as('m')).executeTakeFirstOrThrow();
+    return row.m === null ? undefined : Number(row.m);
+  }
+
   /** How many of an incident's events have an event time in [from, to). */
   async countOfIncident(incidentId: string, from: number, to: number): Promise<number> {
     const row = await this.db

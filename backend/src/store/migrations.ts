@@ -234,6 +234,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026_12_03_0001_crossings': {
+    async up(db: Kysely<any>) {
+      // Where a rule group's active incident first crossed its threshold (event time): a late event
+      // joins it, or moves the crossing back, by this; null while the group has no active incident.
+      await db.schema.alterTable('rule_groups').addColumn('crossed_at', 'bigint').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DetectionRule } from '../schema/rules';
 import type { DB } from './db';
 
-/** Detection rules (built-in ones as the user tuned them, and custom ones) and per-group floors. */
+/** Detection rules (built-in ones as the user tuned them, and custom ones) and the state of their groups. */
 export class RuleStore {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -25,17 +25,32 @@ export class RuleStore {
     await this.db.deleteFrom('rule_groups').where('rule_id', '=', ruleId).execute();
   }
 
-  /** The log position up to which a rule group's events are spent (held by a resolved incident). */
-  async floors(): Promise<Array<{ rule_id: string; group_key: string; floor_seq: number }>> {
+  /**
+   * Each rule group's state: the log position up to which its events are spent (held by a resolved
+   * incident), and where its active incident crossed the threshold (event time).
+   */
+  async groups(): Promise<RuleGroup[]> {
     const rows = await this.db.selectFrom('rule_groups').selectAll().execute();
-    return rows.map((r) => ({ ...r, floor_seq: Number(r.floor_seq) }));
+    return rows.map((r) => ({ ...r, floor_seq: Number(r.floor_seq), crossed_at: r.crossed_at === null ? null : Number(r.crossed_at) }));
   }
 
-  async setFloor(ruleId: string, groupKey: string, floorSeq: number): Promise<void> {
+  /** Changes some of a rule group's state (a group not stored yet starts at floor 0 with no crossing). */
+  async setGroup(ruleId: string, groupKey: string, patch: RuleGroupPatch): Promise<void> {
     await this.db
       .insertInto('rule_groups')
-      .values({ rule_id: ruleId, group_key: groupKey, floor_seq: floorSeq })
-      .onConflict((oc) => oc.columns(['rule_id', 'group_key']).doUpdateSet({ floor_seq: floorSeq }))
+      .values({ rule_id: ruleId, group_key: groupKey, floor_seq: patch.floor_seq ?? 0, crossed_at: patch.crossed_at ?? null })
+      .onConflict((oc) => oc.columns(['rule_id', 'group_key']).doUpdateSet(patch))
       .execute();
   }
 }
+
+/** A rule group's stored state. */
+export interface RuleGroup {
+  rule_id: string;
+  group_key: string;
+  floor_seq: number;
+  crossed_at: number | null;
+}
+
+/** What a change sets of a rule group's state. */
+export type RuleGroupPatch = Partial<Pick<RuleGroup, 'floor_seq' | 'crossed_at'>>;
