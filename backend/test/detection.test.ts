@@ -109,6 +109,24 @@ describe('one incident, not a storm', () => {
     expect(inc.started_at).toBe(new Date(T0 - 150_000).toISOString());
   });
 
+  it.each([
+    ['oldest first, in one request', (e: unknown[]) => [e]],
+    ['newest first, in one request', (e: unknown[]) => [[...e].reverse()]],
+    ['shuffled, in one request', (e: unknown[]) => [[3, 7, 0, 9, 5, 1, 8, 2, 6, 4].map((i) => e[i])]],
+    ['newest first, one per request', (e: unknown[]) => [...e].reverse().map((x) => [x])],
+    ['newest half first, in two requests', (e: unknown[]) => [e.slice(5), e.slice(0, 5)]],
+  ])('opens the same incident for ten errors within 90 s sent %s', async (_name, split) => {
+    const events = Array.from({ length: 10 }, (_, i) => ev('api_error', 'api', -90 + i * 10));
+    for (const batch of split(events)) {
+      expect((await b.post('/api/v1/events', batch)).status).toBe(202);
+    }
+    const list = await incidents();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ rule_id: 'error_burst', event_count: 10, started_at: new Date(T0 - 90_000).toISOString() });
+    const held = (await b.get(`/api/v1/incidents/${list[0].incident_id}/timeline`)).body.filter((t: any) => t.event_type === 'api_error');
+    expect(held).toHaveLength(10);
+  });
+
   it('stores but does not count an event older than the retention', async () => {
     await b.post('/api/v1/events', Array.from({ length: 10 }, (_, i) => ev('api_error', 'api', -4000 + i)));
     expect(await incidents()).toHaveLength(0);
