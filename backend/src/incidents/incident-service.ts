@@ -1,5 +1,6 @@
 import type { IncidentRecord } from '../domain/records';
-import type { IncidentEngine, MutationContext } from '../engine/engine';
+import type { IncidentEngine } from '../engine/engine';
+import type { MutationContext } from '../engine/mutation-context';
 import type { IncidentCreate, IncidentListQuery, IncidentPatch, Stats, TimelineEntry } from '../schema/incidents';
 import { ACTIVE_STATUSES, INCIDENT_STATUSES, isActiveStatus, type IncidentStatus } from '../schema/enums';
 import type { Store } from '../store/store';
