@@ -1,7 +1,7 @@
-import type { EventSeverity, IncidentStatus, IncidentType, Severity } from '../schema/enums';
+import type { EventSeverity, IncidentStatus } from '../schema/enums';
 import type { RunStatus, Verification } from '../schema/remediation';
 import type { NotificationKind, NotificationMessage } from '../notification/channel';
-import type { Note, RootCause } from '../schema/incidents';
+import type { Incident, INCIDENT_FIGURES, INCIDENT_TIMES } from '../schema/incidents';
 
 /** An event as stored in the log: `seq` is its place in the log, times are epoch ms. */
 export interface StoredEvent {
@@ -24,35 +24,22 @@ export type NewEvent = Omit<StoredEvent, 'seq'>;
 /** The status of each alert an external incident holds, by fingerprint: true once resolved. */
 export type AlertStates = Record<string, boolean>;
 
-/** An incident as the engine and the store hold it (times in epoch ms). */
-export interface IncidentRecord {
-  incident_id: string;
-  incident_type: IncidentType;
-  severity: Severity;
-  status: IncidentStatus;
-  title: string;
-  description: string;
-  rule_id: string | null;
-  group_key: string | null;
-  detected_at: number;
-  started_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  resolved_at: number | null;
-  resolved_by: string | null;
-  closed_at: number | null;
-  closed_by: string | null;
-  affected_components: string[];
-  event_count: number;
-  assigned_to: string | null;
-  root_cause: RootCause | null;
-  notes: Note[];
-  last_event_at: number | null;
+type IncidentTime = (typeof INCIDENT_TIMES)[number];
+
+/**
+ * An incident as the engine and the store hold it: the wire's shape (`IncidentSchema`, the one
+ * definition of an incident's fields) with its times in epoch ms and without the figures computed
+ * from them, plus what the engine keeps for itself and never sends.
+ */
+export type IncidentRecord = Omit<Incident, IncidentTime | (typeof INCIDENT_FIGURES)[number]> & {
+  [K in IncidentTime]: null extends Incident[K] ? number | null : number;
+} & {
+  /** When it moved to recovering (epoch ms). */
   recovering_since: number | null;
+  /** The status to go back to when a matching event arrives while recovering. */
   status_before_recovery: IncidentStatus | null;
   alerts: AlertStates;
-  updated_at: number;
-}
+};
 
 /** A lifecycle entry of an incident's timeline (events are joined in when read). */
 export interface LifecycleEntry {

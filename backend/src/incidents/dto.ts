@@ -1,38 +1,27 @@
 import { mttd, mttr } from '../correlation/correlator';
 import type { IncidentRecord, LifecycleEntry, StoredEvent } from '../domain/records';
 import type { IncidentEventDto } from '../schema/events';
-import type { Incident, TimelineEntry } from '../schema/incidents';
+import { IncidentSchema, INCIDENT_TIMES, type Incident, type INCIDENT_FIGURES, type TimelineEntry } from '../schema/incidents';
 import { iso, round3 } from '../util/time';
 
-/** An incident as the wire contract has it. */
+const TIMES = new Set<string>(INCIDENT_TIMES);
+
+/**
+ * An incident as the wire contract has it: every field of `IncidentSchema`, times as ISO strings,
+ * the figures computed. It walks the schema's fields, so a field added there is sent without a
+ * change here (and the dto test fails if the record lacks it).
+ */
 export function toIncidentDto(i: IncidentRecord): Incident {
-  return {
-    incident_id: i.incident_id,
-    incident_type: i.incident_type,
-    severity: i.severity,
-    status: i.status,
-    title: i.title,
-    description: i.description,
-    rule_id: i.rule_id,
-    group_key: i.group_key,
-    detected_at: iso(i.detected_at),
-    started_at: iso(i.started_at),
-    acknowledged_at: iso(i.acknowledged_at),
-    acknowledged_by: i.acknowledged_by,
-    resolved_at: iso(i.resolved_at),
-    resolved_by: i.resolved_by,
-    closed_at: iso(i.closed_at),
-    closed_by: i.closed_by,
-    affected_components: i.affected_components,
-    event_count: i.event_count,
-    assigned_to: i.assigned_to,
+  const figures: Record<(typeof INCIDENT_FIGURES)[number], number | null> = {
     mttd: round3(mttd(i)),
     mttr: i.resolved_at === null ? null : round3(mttr(i)!),
-    root_cause: i.root_cause,
-    notes: i.notes,
-    last_event_at: iso(i.last_event_at),
-    updated_at: iso(i.updated_at),
   };
+  const held = i as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(IncidentSchema.shape)) {
+    out[key] = key in figures ? figures[key as keyof typeof figures] : TIMES.has(key) ? iso(held[key] as number | null) : held[key];
+  }
+  return out as Incident;
 }
 
 export function toEventDto(e: StoredEvent): IncidentEventDto {

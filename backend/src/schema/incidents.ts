@@ -55,6 +55,15 @@ export const IncidentSchema = z
 
 export type Incident = z.infer<typeof IncidentSchema>;
 
+/**
+ * The incident's times: ISO 8601 strings on the wire, epoch milliseconds where the backend holds
+ * them (domain/records.ts derives its incident record from this schema with these).
+ */
+export const INCIDENT_TIMES = ['detected_at', 'started_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'last_event_at', 'updated_at'] as const;
+
+/** Figures the wire computes from the times (seconds): not held, derived when an incident is read. */
+export const INCIDENT_FIGURES = ['mttd', 'mttr'] as const;
+
 export const TimelineEntrySchema = z
   .object({
     at: z.string(),

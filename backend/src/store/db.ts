@@ -11,6 +11,7 @@ import {
   type PostgresPoolClient,
 } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
+import type { IncidentRow } from './incident-columns';
 import { SchemaPostgresDialect } from './pg-schema-dialect';
 import { withStatementCache } from './statement-cache';
 
@@ -28,35 +29,8 @@ export interface EventsTable {
   correlation_id: string | null;
 }
 
-export interface IncidentsTable {
-  seq: Generated<number>;
-  incident_id: string;
-  incident_type: string;
-  severity: string;
-  status: string;
-  title: string;
-  description: string;
-  rule_id: string | null;
-  group_key: string | null;
-  detected_at: number;
-  started_at: number;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  resolved_at: number | null;
-  resolved_by: string | null;
-  closed_at: number | null;
-  closed_by: string | null;
-  affected_components: string;
-  event_count: number;
-  assigned_to: string | null;
-  root_cause: string | null;
-  notes: string;
-  last_event_at: number | null;
-  recovering_since: number | null;
-  status_before_recovery: string | null;
-  alerts: string;
-  updated_at: number;
-}
+/** The incidents table: its columns are the incident record's (incident-columns.ts), and `seq`. */
+export type IncidentsTable = IncidentRow & { seq: Generated<number> };
 
 export interface IncidentEventsTable {
   incident_id: string;

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { IncidentRecord, LifecycleEntry } from '../domain/records';
 import type { IncidentStatus, IncidentType, Severity } from '../schema/enums';
-import type { DB, IncidentsTable } from './db';
+import type { DB } from './db';
+import { fromIncidentRow, toIncidentRow } from './incident-columns';
 
 export interface IncidentFilter {
   statuses?: IncidentStatus[];
@@ -17,16 +18,16 @@ export class IncidentStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async insert(inc: IncidentRecord): Promise<void> {
-    await this.db.insertInto('incidents').values(toRow(inc)).execute();
+    await this.db.insertInto('incidents').values(toIncidentRow(inc)).execute();
   }
 
   async update(inc: IncidentRecord): Promise<void> {
-    await this.db.updateTable('incidents').set(toRow(inc)).where('incident_id', '=', inc.incident_id).execute();
+    await this.db.updateTable('incidents').set(toIncidentRow(inc)).where('incident_id', '=', inc.incident_id).execute();
   }
 
   async get(id: string): Promise<IncidentRecord | undefined> {
     const row = await this.db.selectFrom('incidents').selectAll().where('incident_id', '=', id).executeTakeFirst();
-    return row ? fromRow(row) : undefined;
+    return row ? fromIncidentRow(row) : undefined;
   }
 
   async list(f: IncidentFilter): Promise<IncidentRecord[]> {
@@ -49,7 +50,7 @@ export class IncidentStore {
       q = q.where(sql<boolean>`affected_components like ${pattern} escape '\\'`);
     }
     const rows = await q.orderBy('detected_at', 'desc').orderBy('seq', 'desc').limit(f.limit).execute();
-    const out = rows.map(fromRow);
+    const out = rows.map(fromIncidentRow);
     return f.component ? out.filter((i) => i.affected_components.includes(f.component!)) : out;
   }
 
@@ -59,7 +60,7 @@ export class IncidentStore {
     if (since !== undefined) {
       q = q.where('detected_at', '>=', since);
     }
-    return (await q.execute()).map(fromRow);
+    return (await q.execute()).map(fromIncidentRow);
   }
 
   async active(): Promise<IncidentRecord[]> {
@@ -69,7 +70,7 @@ export class IncidentStore {
       .where('status', 'not in', ['resolved', 'closed'])
       .orderBy('seq')
       .execute();
-    return rows.map(fromRow);
+    return rows.map(fromIncidentRow);
   }
 
   async maxSeq(): Promise<number> {
@@ -137,72 +138,4 @@ export class IncidentStore {
       data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null,
     }));
   }
-}
-
-function toRow(i: IncidentRecord): Omit<IncidentsTable, 'seq'> {
-  return {
-    incident_id: i.incident_id,
-    incident_type: i.incident_type,
-    severity: i.severity,
-    status: i.status,
-    title: i.title,
-    description: i.description,
-    rule_id: i.rule_id,
-    group_key: i.group_key,
-    detected_at: i.detected_at,
-    started_at: i.started_at,
-    acknowledged_at: i.acknowledged_at,
-    acknowledged_by: i.acknowledged_by,
-    resolved_at: i.resolved_at,
-    resolved_by: i.resolved_by,
-    closed_at: i.closed_at,
-    closed_by: i.closed_by,
-    affected_components: JSON.stringify(i.affected_components),
-    event_count: i.event_count,
-    assigned_to: i.assigned_to,
-    root_cause: i.root_cause ? JSON.stringify(i.root_cause) : null,
-    notes: JSON.stringify(i.notes),
-    last_event_at: i.last_event_at,
-    recovering_since: i.recovering_since,
-    status_before_recovery: i.status_before_recovery,
-    alerts: JSON.stringify(i.alerts),
-    updated_at: i.updated_at,
-  };
-}
-
-type Row = Omit<IncidentsTable, 'seq'> & { seq: number };
-
-function num(v: number | null): number | null {
-  return v === null ? null : Number(v);
-}
-
-function fromRow(r: Row): IncidentRecord {
-  return {
-    incident_id: r.incident_id,
-    incident_type: r.incident_type as IncidentType,
-    severity: r.severity as Severity,
-    status: r.status as IncidentStatus,
-    title: r.title,
-    description: r.description,
-    rule_id: r.rule_id,
-    group_key: r.group_key,
-    detected_at: Number(r.detected_at),
-    started_at: Number(r.started_at),
-    acknowledged_at: num(r.acknowledged_at),
-    acknowledged_by: r.acknowledged_by,
-    resolved_at: num(r.resolved_at),
-    resolved_by: r.resolved_by,
-    closed_at: num(r.closed_at),
-    closed_by: r.closed_by,
-    affected_components: JSON.parse(r.affected_components) as string[],
-    event_count: Number(r.event_count),
-    assigned_to: r.assigned_to,
-    root_cause: r.root_cause ? JSON.parse(r.root_cause) : null,
-    notes: JSON.parse(r.notes),
-    last_event_at: num(r.last_event_at),
-    recovering_since: num(r.recovering_since),
-    status_before_recovery: r.status_before_recovery as IncidentStatus | null,
-    alerts: JSON.parse(r.alerts),
-    updated_at: Number(r.updated_at),
-  };
 }
