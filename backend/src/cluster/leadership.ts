@@ -1,4 +1,5 @@
 import type { Store } from '../store/store';
+import type { ChangedIncidents } from '../domain/records';
 
 /** Who leads the engine, as the leases table says. */
 export interface LeaderInfo {
@@ -19,11 +20,7 @@ export interface LeadershipHandlers {
 /** Something another replica wrote that this one must see: new events, changed incidents, keys. */
 export type Signal = { kind: 'events' } | { kind: 'keys' } | { kind: 'rules' } | ({ kind: 'incidents' } & ChangedIncidents);
 
-/** The incidents an engine commit created and updated, by id. */
-export interface ChangedIncidents {
-  created: string[];
-  updated: string[];
-}
+export type { ChangedIncidents } from '../domain/records';
 
 /**
  * Which replica runs the engine. On SQLite there is one process and it always leads; on PostgreSQL

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { refusedConfigTargets } from '../security/outbound';
+import { refusedTargets } from '../security/outbound';
 import { ConfigSchema, type Config } from './schema';
 
 /** A configuration that cannot be used; the message names the key. */
@@ -97,4 +97,15 @@ function envInt(env: NodeJS.ProcessEnv, key: string): number | undefined {
     throw new ConfigError(`${key} must be an integer, got "${v}"`);
   }
   return n;
+}
+
+/** The outbound targets of a config (receivers, http actions) that the SSRF guard refuses outright. */
+function refusedConfigTargets(config: Config): Array<{ path: string; message: string }> {
+  const roots: Array<{ path: string[]; value: unknown }> = [{ path: ['notification', 'channels'], value: config.notification.channels }];
+  for (const [id, binding] of Object.entries(config.remediation.actions)) {
+    if (binding.executor.kind === 'http') {
+      roots.push({ path: ['remediation', 'actions', id, 'executor', 'url'], value: binding.executor.url });
+    }
+  }
+  return refusedTargets(config.security.outbound.allowlist, roots);
 }

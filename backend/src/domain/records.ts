@@ -1,6 +1,6 @@
 import type { EventSeverity, IncidentStatus } from '../schema/enums';
 import type { RunStatus, Verification } from '../schema/remediation';
-import type { NotificationKind, NotificationMessage } from '../notification/channel';
+import type { NotificationKind, NotificationMessage } from '../schema/notifications';
 import type { Incident, INCIDENT_FIGURES, INCIDENT_TIMES } from '../schema/incidents';
 
 /** An event as stored in the log: `seq` is its place in the log, times are epoch ms. */
@@ -89,4 +89,20 @@ export interface OutboxRecord {
   created_at: number;
   next_attempt_at: number | null;
   sent_at: number | null;
+}
+
+/** What the store keeps of a rule group between restarts: the log position its counting starts after (its floor), and its crossing. */
+export interface RuleGroup {
+  rule_id: string;
+  group_key: string;
+  floor_seq: number;
+  crossed_at: number | null;
+}
+
+export type RuleGroupPatch = Partial<Pick<RuleGroup, 'floor_seq' | 'crossed_at'>>;
+
+/** The incidents an engine commit created and updated, by id. */
+export interface ChangedIncidents {
+  created: string[];
+  updated: string[];
 }

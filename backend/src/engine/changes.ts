@@ -1,12 +1,21 @@
-import type { ActionRunRecord, IncidentRecord, LifecycleEntry, OutboxRecord } from '../domain/records';
-import type { NotificationKind } from '../notification/channel';
-import type { RuleGroupPatch } from '../store/rule-store';
-import type { Store } from '../store/store';
-import { CHECKPOINT_KEY } from '../store/store';
+import type { ActionRunRecord, IncidentRecord, LifecycleEntry, OutboxRecord, RuleGroupPatch } from '../domain/records';
+import type { NotificationKind } from '../schema/notifications';
 import type { IncidentChange } from './change-bus';
-import type { ChangedIncidents } from '../cluster/leadership';
 
-/** The writes one engine step makes, committed in one transaction. */
+/** The writes of one step, as the commit reads them. */
+export interface ChangeWrites {
+  runs: Array<{ run: ActionRunRecord; isNew: boolean }>;
+  outbox: OutboxRecord[];
+  postmortems: Array<[string, 'generated' | 'refreshed']>;
+  created: IncidentRecord[];
+  updated: IncidentRecord[];
+  attachments: Array<[string, number[]]>;
+  entries: LifecycleEntry[];
+  groups: Array<{ ruleId: string; groupKey: string; patch: RuleGroupPatch }>;
+  checkpoint: number | null;
+}
+
+/** The writes one engine step makes, committed in one transaction (commit-changes.ts). */
 export class Changes {
   private readonly created = new Map<string, IncidentRecord>();
   private readonly updated = new Map<string, IncidentRecord>();
@@ -85,38 +94,19 @@ export class Changes {
     );
   }
 
-  /** `fence`, when given, runs first in the transaction with the incidents this commit creates and updates. */
-  async commit(store: Store, now: number, fence?: (tx: Store, changed: ChangedIncidents) => Promise<void>): Promise<void> {
-    if (this.empty) {
-      return;
-    }
-    await store.transaction(async (tx) => {
-      await fence?.(tx, { created: [...this.created.keys()], updated: [...this.updated.keys()] });
-      for (const { run, isNew } of this.runs.values()) {
-        await (isNew ? tx.actions.insert(run) : tx.actions.update(run));
-      }
-      await tx.outbox.insert(this.outbox);
-      for (const [id, mark] of this.postmortemMarks) {
-        const pm = await tx.postmortems.get(id);
-        await tx.postmortems.put({ ...pm, generated_at: mark === 'generated' ? now : (pm.generated_at ?? now), refreshed_at: mark === 'refreshed' ? now : pm.refreshed_at });
-      }
-      for (const inc of this.created.values()) {
-        await tx.incidents.insert(inc);
-      }
-      for (const inc of this.updated.values()) {
-        await tx.incidents.update(inc);
-      }
-      for (const [id, seqs] of this.attachments) {
-        await tx.incidents.attachEvents(id, seqs);
-      }
-      await tx.incidents.addTimeline(this.entries);
-      for (const g of this.groups.values()) {
-        await tx.rules.setGroup(g.ruleId, g.groupKey, g.patch);
-      }
-      if (this.checkpoint !== null) {
-        await tx.meta.setNumber(CHECKPOINT_KEY, this.checkpoint);
-      }
-    });
+  /** What the commit writes (commit-changes.ts), in the order it writes them. */
+  writes(): ChangeWrites {
+    return {
+      runs: [...this.runs.values()],
+      outbox: this.outbox,
+      postmortems: [...this.postmortemMarks],
+      created: [...this.created.values()],
+      updated: [...this.updated.values()],
+      attachments: [...this.attachments],
+      entries: this.entries,
+      groups: [...this.groups.values()],
+      checkpoint: this.checkpoint,
+    };
   }
 
   /** What subscribers hear once the commit is durable (they read the records during the call: see ChangeBus). */

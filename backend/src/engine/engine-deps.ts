@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ChangedIncidents } from '../cluster/leadership';
+import type { ChangedIncidents } from '../domain/records';
 import type { Metrics } from '../metrics/metrics';
 import type { IncidentNotifier } from '../notification/notifier';
 import type { AutoResponder } from '../remediation/auto-responder';

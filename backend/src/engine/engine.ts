@@ -6,6 +6,7 @@ import { UnavailableError } from '../util/errors';
 import { SerialQueue } from '../util/serial-queue';
 import { IncidentResponseWorkflow } from '../workflow/workflow';
 import { Changes } from './changes';
+import { commitChanges } from './commit-changes';
 import type { EngineDeps, EngineOptions } from './engine-deps';
 import { EngineState } from './engine-state';
 import { EscalationJudge } from './escalation-judge';
@@ -353,7 +354,7 @@ export class IncidentEngine {
     }
     try {
       await this.deps.notifier.route(changes, this.deps.store, now);
-      await changes.commit(this.deps.store, now, this.deps.fence);
+      await commitChanges(changes, this.deps.store, now, this.deps.fence);
     } catch (err) {
       // Memory is now ahead of the store: rebuild from the store before the next step.
       this.stale = true;

@@ -2,12 +2,12 @@ import { type Detection } from '../detection/detector';
 import { groupKeyOf } from '../detection/matcher';
 import { TimeWindow } from '../detection/window';
 import type { IncidentRecord, StoredEvent } from '../domain/records';
-import type { Metrics } from '../metrics/metrics';
 import { INCIDENT_TYPE_NAMES, type IncidentType, type Severity } from '../schema/enums';
 import type { IncidentResponseWorkflow } from '../workflow/workflow';
 import type { Changes } from './changes';
 import type { EngineState } from './engine-state';
 import { alertTitle, alertType, blankIncident, distinct, entry, minuteOf, trackAlert } from './incident-records';
+import type { StepMetrics } from './ports';
 import type { CorrelatedRange, RecentEvents } from './recent-events';
 
 /**
@@ -22,7 +22,7 @@ export class EventStep {
     private readonly state: EngineState,
     private readonly recent: RecentEvents,
     private readonly workflow: IncidentResponseWorkflow,
-    private readonly metrics: Pick<Metrics, 'incidentsCreated'>,
+    private readonly metrics: StepMetrics,
     private readonly alertnameTypes: Record<string, IncidentType>
   ) {}
 

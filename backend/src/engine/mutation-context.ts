@@ -1,5 +1,5 @@
 import type { IncidentRecord } from '../domain/records';
-import type { NotificationKind } from '../notification/channel';
+import type { NotificationKind } from '../schema/notifications';
 import type { IncidentStatus } from '../schema/enums';
 import type { IncidentResponseWorkflow } from '../workflow/workflow';
 import type { Changes } from './changes';

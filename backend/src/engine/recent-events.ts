@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { HeldEvent } from '../detection/detector';
 import type { StoredEvent } from '../domain/records';
-import type { EventLog } from '../store/event-log';
+import type { EventLookup } from './ports';
 
 /** Full events the engine keeps of those it processed last: what incidents come to hold is mostly among them. */
 const RECENT_EVENTS = 4096;
@@ -31,7 +31,7 @@ export class RecentEvents {
   private forgottenNewestTs = Infinity;
 
   constructor(
-    private readonly log: EventLog,
+    private readonly log: EventLookup,
     private readonly logger: Logger
   ) {}
 

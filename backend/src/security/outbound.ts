@@ -1,7 +1,6 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { Agent, buildConnector } from 'undici';
-import type { Config } from '../config/schema';
 import { bareHost, classifyAddress, OutboundAllowlist, type AddressRange } from './addresses';
 
 /** The `code` of an OutboundRefusedError, by which it is recognised across module realms. */
@@ -187,18 +186,15 @@ function hostsIn(value: unknown, path: string[], out: Array<{ path: string[]; ho
 }
 
 /**
- * The targets of a config (receivers, http actions) that are IP literals in a refused range and not
- * allowlisted, each with its config path: refused when the config is loaded, not at the first
- * incident. Host names are judged at connect time, when they are resolved.
+ * The targets under these config values (found at these paths) that are IP literals in a refused
+ * range and not allowlisted, each with its config path: the config loader refuses them up front
+ * instead of at the first incident. Host names are judged at connect time, when they are resolved.
  */
-export function refusedConfigTargets(config: Config): Array<{ path: string; message: string }> {
-  const guard = new OutboundGuard({ allowlist: config.security.outbound.allowlist });
+export function refusedTargets(allowlist: readonly string[], roots: Array<{ path: string[]; value: unknown }>): Array<{ path: string; message: string }> {
+  const guard = new OutboundGuard({ allowlist });
   const targets: Array<{ path: string[]; host: string }> = [];
-  hostsIn(config.notification.channels, ['notification', 'channels'], targets);
-  for (const [id, binding] of Object.entries(config.remediation.actions)) {
-    if (binding.executor.kind === 'http') {
-      hostsIn(binding.executor.url, ['remediation', 'actions', id, 'executor', 'url'], targets);
-    }
+  for (const { path, value } of roots) {
+    hostsIn(value, path, targets);
   }
   return targets.flatMap(({ path, host }) => {
     const refusal = guard.checkLiteral(host);

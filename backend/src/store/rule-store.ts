@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { RuleGroup, RuleGroupPatch } from '../domain/records';
 import type { DetectionRule } from '../schema/rules';
 import type { DB } from './db';
 
@@ -43,14 +44,3 @@ export class RuleStore {
       .execute();
   }
 }
-
-/** A rule group's stored state. */
-export interface RuleGroup {
-  rule_id: string;
-  group_key: string;
-  floor_seq: number;
-  crossed_at: number | null;
-}
-
-/** What a change sets of a rule group's state. */
-export type RuleGroupPatch = Partial<Pick<RuleGroup, 'floor_seq' | 'crossed_at'>>;

@@ -1,11 +1,11 @@
 import React from 'react';
-import type { QueryEditorProps } from '@grafana/data';
-import type { IncidentsDataSource } from '../datasource';
+import type { DataSourceApi, QueryEditorProps } from '@grafana/data';
 import { QUERY_TYPE_INFO } from '../queryTypes';
 import type { IncidentsOptions, IncidentsQuery } from '../types';
 import { FilterFields } from './FilterFields';
 
-type Props = QueryEditorProps<IncidentsDataSource, IncidentsQuery, IncidentsOptions>;
+// The datasource's own class is not named here: it imports this editor for its annotations.
+type Props = QueryEditorProps<DataSourceApi<IncidentsQuery, IncidentsOptions>, IncidentsQuery, IncidentsOptions>;
 
 /** An annotation is always the 'annotations' query: only its filters are editable. */
 export function AnnotationEditor({ query, onChange, onRunQuery }: Props) {
