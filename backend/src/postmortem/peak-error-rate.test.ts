@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../domain/records';
 import { peakErrorRate } from './index';
-import { isErrorEvent } from './peak-error-rate';
+import { isErrorEvent } from '../domain/error-events';
 
 const T0 = Date.parse('2026-11-26T10:00:00Z');
 type Ev = Pick<StoredEvent, 'ts' | 'event_type' | 'severity'>;

@@ -1,12 +1,7 @@
 import type { StoredEvent } from '../domain/records';
+import { isErrorEvent } from '../domain/error-events';
 
 const MINUTE_MS = 60_000;
-const ERROR_TYPE = /error|fail|down|unavailable|timeout|exhaust/i;
-
-/** An event counts as an error when its type names a failure or its severity is high or critical. */
-export function isErrorEvent(e: Pick<StoredEvent, 'event_type' | 'severity'>): boolean {
-  return ERROR_TYPE.test(e.event_type) || e.severity === 'high' || e.severity === 'critical';
-}
 
 /**
  * The peak error rate of an incident (0..1): the largest share of error events among all events

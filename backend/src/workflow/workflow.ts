@@ -1,11 +1,10 @@
 import type { ActionRunRecord, IncidentRecord } from '../domain/records';
 import type { Changes } from '../engine/changes';
 import { entry } from '../engine/incident-records';
-import type { AutoResponder, Recommendation } from '../remediation/auto-responder';
 import { isActiveStatus, type IncidentStatus } from '../schema/enums';
-import { isErrorEvent } from '../postmortem/peak-error-rate';
-import type { Store } from '../store/store';
+import { isErrorEvent } from '../domain/error-events';
 import { INVESTIGATION_CHECKLIST } from './checklists';
+import type { WorkflowRecommendation, WorkflowResponder, WorkflowStore } from './ports';
 
 /** What the workflow needs from the engine that holds the active incidents. */
 export interface WorkflowHost {
@@ -30,8 +29,8 @@ export class IncidentResponseWorkflow {
   private readonly held = new Set<string>();
 
   constructor(
-    private readonly responder: AutoResponder,
-    private readonly store: Store,
+    private readonly responder: WorkflowResponder,
+    private readonly store: WorkflowStore,
     private readonly host: WorkflowHost
   ) {}
 
@@ -136,13 +135,13 @@ export class IncidentResponseWorkflow {
     }
   }
 
-  private awaitApproval(inc: IncidentRecord, rec: Recommendation, changes: Changes, now: number): void {
+  private awaitApproval(inc: IncidentRecord, rec: WorkflowRecommendation, changes: Changes, now: number): void {
     this.transition(inc, 'remediating', changes, now, null, `${rec.action.id} (${rec.action.risk} risk) awaits approval by a ${rec.approval}`);
     changes.notify(inc, 'approval_needed', { action_id: rec.action.id, title: rec.action.title, risk: rec.action.risk, approval: rec.approval });
   }
 
   /** A person asked for a run: a risky one moves the incident to remediation. */
-  runRequested(inc: IncidentRecord, run: ActionRunRecord, rec: Recommendation, changes: Changes, now: number): void {
+  runRequested(inc: IncidentRecord, run: ActionRunRecord, rec: WorkflowRecommendation, changes: Changes, now: number): void {
     const who = run.approved_by ? `, approved by ${run.approved_by}` : '';
     const what = run.dry_run ? 'dry run of' : 'run of';
     changes.timeline(entry(inc, now, 'action_requested', `${what} ${run.action_id} requested by ${run.requested_by ?? 'someone'}${who}`, run.requested_by, { action_id: run.action_id, run_id: run.run_id, approved_by: run.approved_by, dry_run: run.dry_run }));
