@@ -90,7 +90,7 @@ export const ApproveActionSchema = z
     incident_id: z.string().min(1).max(64),
     /** The catalog action approved (e.g. `database_maintenance`). */
     action_id: z.string().min(1).max(64),
-    /** How long the approval stands (default `remediation.approval_ttl_seconds`). */
+    /** How long the approval stands: at most, and by default, `remediation.approval_ttl_seconds` (more is 400). */
     expires_in_seconds: z.number().int().min(10).max(7 * 24 * 3600).optional(),
     /** Who approves, where no key names them (no keys configured). */
     approved_by: z.string().min(1).max(256).optional(),
