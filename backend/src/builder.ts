@@ -28,7 +28,7 @@ import { RuleService } from './rules/rule-service';
 import { AuditLog } from './security/audit';
 import { KeyRing } from './security/keys';
 import { assertListenable, grafanaWebhookVerifier } from './security/setup';
-import { SourceRateLimiter } from './security/rate-limit';
+import { IntakeRateLimiter } from './security/rate-limit';
 import { openStoreDb } from './store/db';
 import { Store } from './store/store';
 import { systemClock, type Clock } from './util/clock';
@@ -156,8 +156,7 @@ export class IncidentManager {
       maxRows: config.ingest.max_commit_rows,
       onError: (err) => logger.error({ err }, 'engine step failed; it resumes from its checkpoint'),
     });
-    const rateLimit = config.security.rate_limit;
-    const limiter = new SourceRateLimiter(clock, rateLimit.events_per_second_per_source, rateLimit.burst_per_source);
+    const limiter = new IntakeRateLimiter(clock, config.security.rate_limit);
     const ingest = new IngestService(committer, clock, metrics, config.ingest.max_batch, limiter);
     const keys = new KeyRing(store, clock, config.security.auth.keys, opts.env ?? process.env, () => leadership.signal({ kind: 'keys' }));
     await keys.load();

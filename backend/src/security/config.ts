@@ -81,13 +81,23 @@ export const WebhooksConfigSchema = z
   })
   .strict();
 
-/** How many events one source may send; past that, its requests get 429 while other sources go on. */
+/**
+ * How many events one source, one key, and one address without a key may send; past any of them,
+ * that sender's requests get 429 while the others go on. A source is what the event says, so the
+ * key's and the address's limits hold however many source names one sender uses.
+ */
 export const RateLimitConfigSchema = z
   .object({
     events_per_second_per_source: z.number().min(1).max(10_000_000).default(5000),
     burst_per_source: z.number().int().min(1).max(10_000_000).default(20_000),
+    events_per_second_per_key: z.number().min(1).max(10_000_000).default(20_000),
+    burst_per_key: z.number().int().min(1).max(10_000_000).default(100_000),
+    /** Callers without a key: everyone when no key is configured, and Grafana's signed webhook. */
+    events_per_second_per_address: z.number().min(1).max(10_000_000).default(20_000),
+    burst_per_address: z.number().int().min(1).max(10_000_000).default(100_000),
   })
   .strict();
+export type RateLimitConfig = z.output<typeof RateLimitConfigSchema>;
 
 /** Authentication, webhook authenticity, outbound safety and input limits. */
 export const SecurityConfigSchema = z
