@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCli, readTable } from './cli';
 import { startBackend, type Backend } from './harness';
 
 // Reliability item 23: nobody without a key makes the backend write without bound, limits hold per
@@ -52,6 +53,95 @@ describe('rate limits per key and per address', () => {
       expect((await b.post('/api/v1/webhooks/alertmanager', alert)).status).toBe(202);
     } finally {
       await b.close();
+    }
+  });
+});
+
+describe("only Grafana's proxy keys name the person", () => {
+  let b: Backend;
+  let first: Backend;
+  const keys: Record<string, string> = {};
+  const incident = async () => (await b.req('POST', '/api/v1/incidents', { title: 'Checkout down', severity: 'high', incident_type: 'custom' }, bearer(keys.proxy))).body.incident_id as string;
+
+  beforeAll(async () => {
+    b = first = await startBackend();
+    keys.admin = (await b.post('/api/v1/keys', { name: 'admin', role: 'admin' })).body.key;
+    const proxy = await b.req('POST', '/api/v1/keys', { name: 'grafana-respond', role: 'responder', grafana_proxy: true }, bearer(keys.admin));
+    expect(proxy.body).toMatchObject({ name: 'grafana-respond', grafana_proxy: true });
+    keys.proxy = proxy.body.key;
+    keys.script = (await b.req('POST', '/api/v1/keys', { name: 'ci-script', role: 'responder' }, bearer(keys.admin))).body.key;
+  });
+
+  afterAll(async () => {
+    // The restarted backend first, then the first one, which removes the data it shared.
+    await b?.close();
+    if (first !== b) {
+      await first?.close();
+    }
+  });
+
+  test("a proxy key's X-Grafana-User acts; another key's is ignored, the key's name acts, and the audit log says so", async () => {
+    const id = await incident();
+    const byProxy = await b.req('POST', `/api/v1/incidents/${id}/acknowledge`, {}, bearer(keys.proxy, 'alice'));
+    expect(byProxy.body.acknowledged_by).toBe('alice');
+    const assigned = await b.req('POST', `/api/v1/incidents/${id}/assign`, { assignee: 'bob' }, bearer(keys.script, 'mallory'));
+    expect(assigned.status).toBe(200);
+    const timeline = (await b.req('GET', `/api/v1/incidents/${id}/timeline`, undefined, bearer(keys.script))).body as Array<{ actor: string | null }>;
+    expect(timeline.map((t) => t.actor)).toEqual(expect.arrayContaining(['alice', 'ci-script']));
+    expect(timeline.map((t) => t.actor)).not.toContain('mallory');
+    expect((await b.req('GET', '/api/v1/me', undefined, bearer(keys.script, 'mallory'))).body).toMatchObject({ actor: 'ci-script', key_name: 'ci-script' });
+    expect((await b.req('GET', '/api/v1/me', undefined, bearer(keys.proxy, 'alice'))).body).toMatchObject({ actor: 'alice', key_name: 'grafana-respond' });
+
+    const audit = (await b.req('GET', `/api/v1/audit?target=${id}`, undefined, bearer(keys.admin))).body as Array<Record<string, unknown>>;
+    expect(audit.find((e) => e.route === '/api/v1/incidents/:id/assign')).toMatchObject({
+      actor: 'ci-script',
+      key_name: 'ci-script',
+      status: 200,
+      detail: 'X-Grafana-User "mallory" ignored: ci-script is not a Grafana proxy key',
+    });
+    expect(audit.find((e) => e.route === '/api/v1/incidents/:id/acknowledge')).toMatchObject({ actor: 'alice', key_name: 'grafana-respond', detail: null });
+  });
+
+  test('the flag is stored (it holds across a restart), listed, and set by the CLI and the configuration', async () => {
+    const env = { MAHAVISHNU_API_KEY: keys.admin };
+    const created = await runCli(['keys', 'create', '--name', 'grafana-read', '--role', 'viewer', '--grafana-proxy'], { url: b.url, env });
+    expect(created.code).toBe(0);
+    expect(created.stderr).toMatch(/Grafana's proxy key/);
+    b = await b.restart();
+    const listed = readTable((await runCli(['keys', 'list'], { url: b.url, env })).stdout);
+    const proxyOf = Object.fromEntries(listed.rows.map((r) => [r[listed.head.indexOf('Name')], r[listed.head.indexOf('Proxy')]]));
+    expect(proxyOf).toEqual({ admin: '', 'grafana-respond': 'grafana', 'ci-script': '', 'grafana-read': 'grafana' });
+    const read = created.stdout.trim();
+    expect((await b.req('GET', '/api/v1/me', undefined, bearer(read, 'carol'))).body).toMatchObject({ actor: 'carol', role: 'viewer' });
+    expect((await b.req('GET', '/api/v1/me', undefined, bearer(keys.script, 'mallory'))).body.actor).toBe('ci-script');
+  });
+
+  test('a key named in the configuration is a proxy key only when marked so', async () => {
+    const configured = await startBackend(
+      {
+        security: {
+          auth: {
+            keys: [
+              { name: 'grafana-admin', role: 'admin', key_env: 'GF_ADMIN', grafana_proxy: true },
+              { name: 'alertmanager', role: 'source', key_env: 'AM_KEY' },
+            ],
+          },
+        },
+      },
+      undefined,
+      undefined,
+      { GF_ADMIN: 'configured-grafana-admin-key-0123', AM_KEY: 'configured-alertmanager-key-0123' }
+    );
+    try {
+      const me = await configured.req('GET', '/api/v1/me', undefined, bearer('configured-grafana-admin-key-0123', 'dana'));
+      expect(me.body).toMatchObject({ actor: 'dana', key_name: 'grafana-admin' });
+      const listed = (await configured.req('GET', '/api/v1/keys', undefined, bearer('configured-grafana-admin-key-0123'))).body as Array<{ name: string; grafana_proxy: boolean }>;
+      expect(listed.map((k) => [k.name, k.grafana_proxy])).toEqual([
+        ['grafana-admin', true],
+        ['alertmanager', false],
+      ]);
+    } finally {
+      await configured.close();
     }
   });
 });

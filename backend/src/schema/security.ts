@@ -17,6 +17,8 @@ export const ApiKeySchema = z
     prefix: z.string(),
     /** `api` for keys created through the API or the CLI, `config` for keys named in the configuration. */
     origin: z.enum(['api', 'config']),
+    /** A key Grafana's proxy routes send: only its requests may name the person (`X-Grafana-User`); others act as the key's name. */
+    grafana_proxy: z.boolean(),
     created_at: z.string().nullable(),
     created_by: z.string().nullable(),
     revoked_at: z.string().nullable(),
@@ -31,6 +33,8 @@ export const ApiKeyCreateSchema = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'a name of letters, digits, _ . @ - (up to 64)'),
     role: RoleSchema,
+    /** For the keys Grafana's proxy routes send (the app's readKey, respondKey, adminKey). */
+    grafana_proxy: z.boolean().default(false),
   })
   .strict()
   .meta({ id: 'ApiKeyCreate' });

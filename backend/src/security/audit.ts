@@ -21,6 +21,8 @@ export class AuditLog {
 
   /** Appends an entry; a failure to write it is logged, never thrown at the person who acted. */
   record(r: AuditRecord): Promise<void> {
+    // A key that may not name the person sent a name anyway: the key's name acted, and the entry says so.
+    const detail = r.caller.ignoredUser === undefined ? r.detail : [r.detail, `X-Grafana-User ${JSON.stringify(r.caller.ignoredUser)} ignored: ${r.caller.keyName} is not a Grafana proxy key`].filter(Boolean).join('; ');
     return this.store.audit
       .append({
         at: this.clock.now(),
@@ -32,7 +34,7 @@ export class AuditLog {
         path: r.path,
         target: r.target,
         status: r.status,
-        detail: r.detail,
+        detail,
       })
       .catch((err: unknown) => this.logger.error({ err, route: r.route }, 'audit log write failed'));
   }

@@ -45,6 +45,8 @@ export const ConfiguredKeySchema = z
     role: z.enum(ROLES),
     key_env: ENV_NAME.optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
+    /** A key Grafana's proxy routes send: only such a key may name the person in `X-Grafana-User`. */
+    grafana_proxy: z.boolean().default(false),
   })
   .strict()
   .refine((k) => Boolean(k.key_env) !== Boolean(k.sha256), { message: 'give exactly one of key_env and sha256' });

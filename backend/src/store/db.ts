@@ -158,6 +158,8 @@ export interface ApiKeysTable {
   created_by: string | null;
   revoked_at: number | null;
   revoked_by: string | null;
+  /** 1 for a key Grafana's proxy routes send: only such a key may name the person (`X-Grafana-User`). */
+  grafana_proxy: number;
 }
 
 export interface AuditLogTable {

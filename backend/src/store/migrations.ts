@@ -241,6 +241,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('rule_groups').addColumn('crossed_at', 'bigint').execute();
     },
   },
+  '2026_12_08_0101_proxy_keys': {
+    async up(db: Kysely<any>) {
+      // Only a key marked as Grafana's proxy key may name the person (X-Grafana-User); existing keys are not.
+      await db.schema.alterTable('api_keys').addColumn('grafana_proxy', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {
