@@ -161,7 +161,9 @@ export class IncidentManager {
     const keys = new KeyRing(store, clock, config.security.auth.keys, opts.env ?? process.env, () => leadership.signal({ kind: 'keys' }));
     await keys.load();
     const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock) };
-    const audit = new AuditLog(store, clock, logger);
+    const audit = new AuditLog(store, clock, logger, config.security.audit);
+    // What the log holds past its retention or its most entries goes at start, then on the audit log's timer.
+    await audit.maintain().catch((err: unknown) => logger.error({ err }, 'could not prune the audit log at start; its timer tries again'));
     const rules = new RuleService(
       store,
       engine,
@@ -228,6 +230,7 @@ export class IncidentManager {
     );
     if (manager.timers) {
       relay.start();
+      audit.start();
     }
     relay.kick();
     return manager;
@@ -323,6 +326,7 @@ export class IncidentManager {
     await this.services.runner.settle();
     this.services.relay.close();
     await this.services.relay.settle();
+    await this.services.audit.close();
     // Leading: the lease is given up, so a standby takes over at its next heartbeat.
     await this.services.cluster.close();
     await this.closeHttp();

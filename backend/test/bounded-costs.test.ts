@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { runCli, readTable } from './cli';
 import { startBackend, type Backend } from './harness';
 
@@ -9,6 +10,158 @@ import { startBackend, type Backend } from './harness';
 jest.setTimeout(120_000);
 
 const bearer = (key: string, user?: string) => ({ authorization: `Bearer ${key}`, ...(user ? { 'x-grafana-user': user } : {}) });
+
+/** An audited route's path with an id of `length` characters (Node takes request heads up to 16 KB). */
+const longPath = (length: number) => `/api/v1/incidents/inc_${'x'.repeat(length)}/resolve`;
+
+/** What the audit log holds: its rows, and the bytes of their texts. */
+async function auditSize(b: Backend): Promise<{ rows: number; bytes: number }> {
+  const text = (c: string) => sql<number>`coalesce(length(${sql.ref(c)}), 0)`;
+  const row = await b.manager.services.store.db
+    .selectFrom('audit_log')
+    .select([
+      sql<number>`count(*)`.as('rows'),
+      sql<number>`coalesce(sum(${text('path')} + ${text('target')} + ${text('actor')} + ${text('detail')} + ${text('user_agent')} + ${text('remote_addr')} + ${text('route')}), 0)`.as('bytes'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { rows: Number(row.rows), bytes: Number(row.bytes) };
+}
+
+/** Sends `total` requests over `connections` concurrent connections; resolves with how many got each status. */
+async function hammer(total: number, connections: number, send: () => Promise<Response>): Promise<Record<number, number>> {
+  const statuses: Record<number, number> = {};
+  let left = total;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (left > 0) {
+        left -= 1;
+        const res = await send();
+        await res.arrayBuffer();
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      }
+    })
+  );
+  return statuses;
+}
+
+describe('the audit log, against callers without a key', () => {
+  let b: Backend;
+  let admin: string;
+
+  beforeAll(async () => {
+    b = await startBackend();
+    admin = (await b.post('/api/v1/keys', { name: 'ops-admin', role: 'admin' })).body.key;
+  });
+
+  afterAll(() => b?.close());
+
+  test('2,000 refusals with 14 KB paths from 20 connections grow it by one capped entry that counts them', async () => {
+    const before = await auditSize(b);
+    const path = longPath(14_000);
+    const statuses = await hammer(2000, 20, () => fetch(b.url + path, { method: 'POST', headers: { 'user-agent': `knocker/${'u'.repeat(1000)}` } }));
+    expect(statuses).toEqual({ 401: 2000 });
+    const after = await auditSize(b);
+    // One entry per address, route and reason in a window, whatever the number of requests.
+    expect(after.rows - before.rows).toBe(1);
+    expect(after.bytes - before.bytes).toBeLessThan(2000);
+
+    const listed = await b.req('GET', '/api/v1/audit?limit=5', undefined, bearer(admin));
+    const entry = listed.body[0];
+    expect(entry).toMatchObject({
+      count: 2000,
+      status: 401,
+      method: 'POST',
+      route: '/api/v1/incidents/:id/resolve',
+      detail: 'unauthorized: no key',
+      remote_addr: '127.0.0.1',
+      actor: null,
+      key_name: null,
+      at: '2026-11-26T10:00:00.000Z',
+      last_at: '2026-11-26T10:00:00.000Z',
+    });
+    // The texts a caller chooses are cut and marked with how much was left out.
+    expect(entry.path).toBe(`${path.slice(0, 300)}…(+${path.length - 300} chars)`);
+    expect(entry.user_agent).toMatch(/^knocker\/u+…\(\+808 chars\)$/);
+    expect(entry.target.length).toBeLessThan(220);
+  });
+
+  test('a wrong key is counted apart from no key; a new window starts a new entry; the CLI shows the count', async () => {
+    const path = '/api/v1/incidents/inc_1/acknowledge';
+    const wrong = () => fetch(b.url + path, { method: 'POST', headers: bearer('mhv_not-a-key-at-all-0000000000000') });
+    expect(await hammer(30, 5, wrong)).toEqual({ 401: 30 });
+    b.clock.advance(30);
+    expect(await hammer(10, 5, wrong)).toEqual({ 401: 10 });
+    b.clock.advance(31);
+    expect(await hammer(5, 5, wrong)).toEqual({ 401: 5 });
+    expect(await hammer(3, 3, () => fetch(b.url + path, { method: 'POST' }))).toEqual({ 401: 3 });
+
+    const entries = (await b.req('GET', '/api/v1/audit?limit=10', undefined, bearer(admin))).body as Array<Record<string, unknown>>;
+    const ack = entries.filter((e) => e.route === '/api/v1/incidents/:id/acknowledge');
+    expect(ack.map((e) => [e.detail, e.count, e.at, e.last_at])).toEqual([
+      ['unauthorized: no key', 3, '2026-11-26T10:01:01.000Z', '2026-11-26T10:01:01.000Z'],
+      ['unauthorized: unknown or revoked key', 5, '2026-11-26T10:01:01.000Z', '2026-11-26T10:01:01.000Z'],
+      ['unauthorized: unknown or revoked key', 40, '2026-11-26T10:00:00.000Z', '2026-11-26T10:00:30.000Z'],
+    ]);
+
+    const cli = await runCli(['audit', '--target', 'inc_1'], { url: b.url, env: { MAHAVISHNU_API_KEY: admin } });
+    const table = readTable(cli.stdout);
+    expect(table.rows.map((r) => r[table.head.indexOf('Count')])).toEqual(['3', '5', '40']);
+  });
+
+  test('a caller with a key is written entry by entry, as before', async () => {
+    const viewer = (await b.req('POST', '/api/v1/keys', { name: 'a-viewer', role: 'viewer' }, bearer(admin))).body.key;
+    for (let i = 0; i < 3; i++) {
+      expect((await b.req('POST', '/api/v1/incidents', { title: 'x', severity: 'low', incident_type: 'custom' }, bearer(viewer))).status).toBe(403);
+    }
+    const entries = (await b.req('GET', '/api/v1/audit?actor=a-viewer', undefined, bearer(admin))).body as Array<Record<string, unknown>>;
+    expect(entries.map((e) => [e.status, e.count])).toEqual([
+      [403, 1],
+      [403, 1],
+      [403, 1],
+    ]);
+  });
+});
+
+describe('the audit log is pruned by age and by count', () => {
+  test('entries past security.audit.retention_seconds go at start and on the timer; past max_entries the oldest go', async () => {
+    const started = await startBackend({ security: { audit: { retention_seconds: 3600, max_entries: 10 } } });
+    let b = started;
+    try {
+      const create = async (title: string) => expect((await b.post('/api/v1/incidents', { title, severity: 'low', incident_type: 'custom' })).status).toBe(201);
+      const titles = async () => ((await b.get('/api/v1/audit?limit=100')).body as Array<{ path: string }>).length;
+      for (let i = 0; i < 4; i++) {
+        await create(`early ${i}`);
+      }
+      b.clock.advance(3000);
+      await create('later');
+      expect(await titles()).toBe(5);
+
+      // An hour after the first four: they go when the backend starts again.
+      b.clock.advance(601);
+      b = await b.restart();
+      expect(await titles()).toBe(1);
+
+      // More than max_entries: the timer keeps the newest 10.
+      for (let i = 0; i < 14; i++) {
+        await create(`burst ${i}`);
+      }
+      expect(await titles()).toBe(15);
+      b.clock.advance(61);
+      await b.manager.services.audit.maintain();
+      expect(await titles()).toBe(10);
+
+      // And by age on the timer too.
+      b.clock.advance(3600);
+      await b.manager.services.audit.maintain();
+      expect(await titles()).toBe(0);
+    } finally {
+      await b.close();
+      if (b !== started) {
+        await started.close();
+      }
+    }
+  });
+});
 
 describe('rate limits per key and per address', () => {
   const events = (n: number, tag: string) => Array.from({ length: n }, (_, k) => ({ source: `${tag}-${k}`, event_type: 'info', severity: 'low', message: `m${k}` }));

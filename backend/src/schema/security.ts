@@ -56,12 +56,23 @@ export const AuditEntrySchema = z
     method: z.string(),
     /** The route, as declared (`/api/v1/incidents/:id/acknowledge`). */
     route: z.string(),
+    /** The path as requested, without its query; this and the other texts a caller chooses are cut past a few hundred characters, ending `…(+N chars)`. */
     path: z.string(),
     /** What was acted on: the incident, rule or key id. */
     target: z.string().nullable(),
     /** The answer's HTTP status: refusals (401, 403, 409) are recorded too. */
     status: z.number().int(),
     detail: z.string().nullable(),
+    /**
+     * How many requests the entry stands for: refusals of callers without a valid key, from one
+     * address for one route and reason, are counted in one entry per window
+     * (`security.audit.refusal_window_seconds`), from `at` to `last_at`.
+     */
+    count: z.number().int(),
+    last_at: z.string().nullable(),
+    /** The address the request came from (Grafana's, for requests through its proxy). */
+    remote_addr: z.string().nullable(),
+    user_agent: z.string().nullable(),
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;

@@ -101,12 +101,27 @@ export const RateLimitConfigSchema = z
   .strict();
 export type RateLimitConfig = z.output<typeof RateLimitConfigSchema>;
 
+/**
+ * How much the audit log may hold: entries older than `retention_seconds` go, and beyond
+ * `max_entries` the oldest go. Each entry's texts are capped, so the count bounds the size.
+ */
+export const AuditConfigSchema = z
+  .object({
+    retention_seconds: z.number().int().min(3600).max(10 * 365 * 86_400).default(30 * 86_400),
+    max_entries: z.number().int().min(10).max(1_000_000_000).default(1_000_000),
+    /** Refusals of callers without a valid key, from one address, for one route and reason, within this long are one entry with a count. */
+    refusal_window_seconds: z.number().int().min(1).max(86_400).default(60),
+  })
+  .strict();
+export type AuditConfig = z.output<typeof AuditConfigSchema>;
+
 /** Authentication, webhook authenticity, outbound safety and input limits. */
 export const SecurityConfigSchema = z
   .object({
     auth: AuthConfigSchema.prefault({}),
     webhooks: WebhooksConfigSchema.prefault({}),
     rate_limit: RateLimitConfigSchema.prefault({}),
+    audit: AuditConfigSchema.prefault({}),
     outbound: OutboundConfigSchema.prefault({}),
   })
   .strict();

@@ -174,6 +174,12 @@ export interface AuditLogTable {
   target: string | null;
   status: number;
   detail: string | null;
+  /** How many requests the entry stands for: repeated refusals without a key are counted in one entry. */
+  count: Generated<number>;
+  /** The last of those requests; null for an entry of one. */
+  last_at: number | null;
+  remote_addr: string | null;
+  user_agent: string | null;
 }
 
 export interface ApprovalsTable {

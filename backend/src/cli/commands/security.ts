@@ -23,6 +23,7 @@ function auditColumns(out: Output, now: number): Array<Column<AuditEntry>> {
     { header: 'Key', value: (e) => e.key_name },
     { header: 'Role', value: (e) => e.role },
     { header: 'What', value: (e) => `${e.method} ${e.path}` },
+    { header: 'Count', value: (e) => e.count },
     { header: 'Status', value: (e) => e.status, show: (e) => (e.status >= 400 ? out.bold(String(e.status)) : String(e.status)) },
     { header: 'Detail', value: (e) => e.detail },
   ];
