@@ -252,6 +252,10 @@ describe("only Grafana's proxy keys name the person", () => {
       status: 200,
       detail: 'X-Grafana-User "mallory" ignored: ci-script is not a Grafana proxy key',
     });
+    // The key's own name in the header is no claim to note.
+    expect((await b.req('POST', `/api/v1/incidents/${id}/assign`, { assignee: 'carol' }, bearer(keys.script, 'ci-script'))).status).toBe(200);
+    const latest = (await b.req('GET', `/api/v1/audit?target=${id}&limit=1`, undefined, bearer(keys.admin))).body[0];
+    expect(latest).toMatchObject({ route: '/api/v1/incidents/:id/assign', actor: 'ci-script', detail: null });
     expect(audit.find((e) => e.route === '/api/v1/incidents/:id/acknowledge')).toMatchObject({ actor: 'alice', key_name: 'grafana-respond', detail: null });
   });
 

@@ -74,7 +74,8 @@ export function authenticate(req: IncomingMessage, access: Access, sec: RequestS
   // the keys its routes send: any other key holder could name anyone.
   const user = headerOf(req, 'x-grafana-user')?.trim() || undefined;
   if (user !== undefined && !key.grafanaProxy) {
-    return { actor: key.name, keyName: key.name, role: key.role, ignoredUser: user };
+    // The key's own name is no claim to ignore.
+    return { actor: key.name, keyName: key.name, role: key.role, ...(user === key.name ? {} : { ignoredUser: user }) };
   }
   return { actor: user ?? key.name, keyName: key.name, role: key.role };
 }
