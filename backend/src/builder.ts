@@ -28,7 +28,7 @@ import { RuleService } from './rules/rule-service';
 import { AuditLog } from './security/audit';
 import { KeyRing } from './security/keys';
 import { assertListenable, grafanaWebhookVerifier } from './security/setup';
-import { SourceRateLimiter } from './security/rate-limit';
+import { IntakeRateLimiter } from './security/rate-limit';
 import { openStoreDb } from './store/db';
 import { Store } from './store/store';
 import { systemClock, type Clock } from './util/clock';
@@ -156,13 +156,14 @@ export class IncidentManager {
       maxRows: config.ingest.max_commit_rows,
       onError: (err) => logger.error({ err }, 'engine step failed; it resumes from its checkpoint'),
     });
-    const rateLimit = config.security.rate_limit;
-    const limiter = new SourceRateLimiter(clock, rateLimit.events_per_second_per_source, rateLimit.burst_per_source);
+    const limiter = new IntakeRateLimiter(clock, config.security.rate_limit);
     const ingest = new IngestService(committer, clock, metrics, config.ingest.max_batch, limiter);
     const keys = new KeyRing(store, clock, config.security.auth.keys, opts.env ?? process.env, () => leadership.signal({ kind: 'keys' }));
     await keys.load();
     const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock) };
-    const audit = new AuditLog(store, clock, logger);
+    const audit = new AuditLog(store, clock, logger, config.security.audit);
+    // What the log holds past its retention or its most entries goes at start, then on the audit log's timer.
+    await audit.maintain().catch((err: unknown) => logger.error({ err }, 'could not prune the audit log at start; its timer tries again'));
     const rules = new RuleService(
       store,
       engine,
@@ -229,6 +230,7 @@ export class IncidentManager {
     );
     if (manager.timers) {
       relay.start();
+      audit.start();
     }
     relay.kick();
     return manager;
@@ -324,6 +326,7 @@ export class IncidentManager {
     await this.services.runner.settle();
     this.services.relay.close();
     await this.services.relay.settle();
+    await this.services.audit.close();
     // Leading: the lease is given up, so a standby takes over at its next heartbeat.
     await this.services.cluster.close();
     await this.closeHttp();

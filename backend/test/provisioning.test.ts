@@ -104,6 +104,9 @@ describe('provisioning', () => {
       MAHAVISHNU_ADMIN_KEY: 'admin',
       MAHAVISHNU_ALERTMANAGER_KEY: 'source',
     });
+    // Only the keys Grafana's proxy routes send may name the person; Alertmanager's may not.
+    const proxies = Object.fromEntries(config.security.auth.keys.map((k) => [k.key_env, k.grafana_proxy]));
+    expect(proxies).toEqual({ MAHAVISHNU_READ_KEY: true, MAHAVISHNU_RESPOND_KEY: true, MAHAVISHNU_ADMIN_KEY: true, MAHAVISHNU_ALERTMANAGER_KEY: false });
     expect(backend.environment.MAHAVISHNU_CONFIG).toBe('/etc/mahavishnu/config.yaml');
     for (const env of Object.keys(roles)) {
       expect(backend.environment[env]).toContain(`\${${env}:?`);

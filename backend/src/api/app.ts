@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { dashboardPages } from '../dashboard/pages';
 import { answerFor, errorMiddleware } from './errors';
 import { buildOpenApi } from './openapi';
-import { authenticate, authorize, keepRawBody, rawBodyOf } from '../security/authenticate';
+import { authenticate, authorize, credentialOf, keepRawBody, rawBodyOf } from '../security/authenticate';
 import { forwardToLeader, needsLeader } from '../cluster/forward';
 import { observeRequest, withHotRoutes } from './hot-path';
 import { accessOf, actorOf, isAudited, parseBody, parseQuery, type RouteDef } from './route';
@@ -121,6 +121,9 @@ function auditRecord(r: RouteDef, req: Request, caller: Caller, status: number, 
     path: req.path,
     target: [params.id, params.action_id].filter(Boolean).join('/') || null,
     status,
-    detail,
+    // Which refusal: the counted entries of callers without a key are told apart by it.
+    detail: status === 401 ? (credentialOf(req) ? 'unauthorized: unknown or revoked key' : 'unauthorized: no key') : detail,
+    remoteAddr: req.socket.remoteAddress ?? null,
+    userAgent: req.get('user-agent') ?? null,
   };
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { headerOf } from '../security/authenticate';
 import type { z } from 'zod';
 import type { Caller } from '../security/caller';
+import type { Sender } from '../security/rate-limit';
 import type { Access } from '../security/roles';
 import { safeParseInput } from '../schema/safe-parse';
 import { ValidationError } from '../util/errors';
@@ -94,6 +95,11 @@ export function actorOf(req: IncomingMessage, body: unknown): string | null {
   }
   const approver = body && typeof body === 'object' ? (body as Record<string, unknown>).approved_by : undefined;
   return typeof approver === 'string' && approver ? approver : null;
+}
+
+/** Who sends a request's events, for the intake's rate limits: its key, else its address. */
+export function senderOf(req: IncomingMessage, caller: Caller): Sender {
+  return { key: caller.keyName, address: req.socket.remoteAddress ?? null };
 }
 
 /** What a route needs when it does not say. */

@@ -28,8 +28,8 @@ const TAIL = 16 * 1024;
 
 /**
  * Starts `node backend/bin/mahavishnu.js incidents start --port 0` on 127.0.0.1 with a fresh
- * temporary data dir and `MAHAVISHNU_LOG_LEVEL=warn` (other MAHAVISHNU_* variables removed),
- * and resolves once it printed its listening line. `extraEnv` adds MAHAVISHNU_* variables of the
+ * temporary data dir, `MAHAVISHNU_LOG_LEVEL=warn` and a configuration without the per-address rate
+ * limit (other MAHAVISHNU_* variables removed), and resolves once it printed its listening line. `extraEnv` adds MAHAVISHNU_* variables of the
  * bench's own (the PostgreSQL pass's MAHAVISHNU_STORE_URL and MAHAVISHNU_STORE_SCHEMA). Extra node
  * flags for the child come from the env variable BENCH_NODE_ARGS. On failure the child is killed
  * and the dir removed.
@@ -48,6 +48,11 @@ export async function startBackend(
     }
   }
   env.MAHAVISHNU_LOG_LEVEL = 'warn';
+  // The bench is one sender without a key, measuring what the whole backend takes: the per-address
+  // rate limit would measure the limit instead.
+  const config = path.join(dataDir, 'bench-config.yaml');
+  fs.writeFileSync(config, 'security:\n  rate_limit:\n    events_per_second_per_address: 10000000\n    burst_per_address: 10000000\n');
+  env.MAHAVISHNU_CONFIG = config;
   Object.assign(env, extraEnv);
   // BENCH_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);

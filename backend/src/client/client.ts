@@ -139,8 +139,8 @@ export class MahavishnuClient {
   }
 
   /** The answer holds the key itself, shown this once. */
-  createKey(name: string, role: Role): Promise<ApiKeyCreated> {
-    return this.json('POST', '/api/v1/keys', { name, role });
+  createKey(name: string, role: Role, grafanaProxy = false): Promise<ApiKeyCreated> {
+    return this.json('POST', '/api/v1/keys', { name, role, ...(grafanaProxy ? { grafana_proxy: true } : {}) });
   }
 
   revokeKey(idOrName: string): Promise<ApiKey> {

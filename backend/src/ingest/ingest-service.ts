@@ -3,7 +3,7 @@ import type { Metrics } from '../metrics/metrics';
 import { IncidentEventInputSchema, parseEventInputFast, type IngestResult } from '../schema/events';
 import { safeParseInput } from '../schema/safe-parse';
 import type { Clock } from '../util/clock';
-import type { SourceRateLimiter } from '../security/rate-limit';
+import type { IntakeRateLimiter, Sender } from '../security/rate-limit';
 import { PayloadTooLargeError, UnavailableError, ValidationError, type FieldProblem } from '../util/errors';
 import type { GroupCommitter } from './group-commit';
 import { normalizeEvent } from './normalize';
@@ -20,11 +20,11 @@ export class IngestService {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly maxBatch: number,
-    private readonly limiter?: SourceRateLimiter
+    private readonly limiter?: IntakeRateLimiter
   ) {}
 
   /** `POST /api/v1/events`: one event or an array; all of it is stored or none. */
-  async ingestBody(body: unknown): Promise<IngestResult> {
+  async ingestBody(body: unknown, sender?: Sender): Promise<IngestResult> {
     const items = Array.isArray(body) ? body : [body];
     if (items.length > this.maxBatch) {
       this.metrics.eventsRejected.inc({ intake: 'api', reason: 'too_large' }, items.length);
@@ -56,19 +56,20 @@ export class IngestService {
       this.metrics.eventsRejected.inc({ intake: 'api', reason: 'invalid' }, items.length);
       throw new ValidationError(`${problems[0].field || 'body'}: ${problems[0].message}`, problems);
     }
-    return this.store(events, 'api');
+    return this.store(events, 'api', sender);
   }
 
   /** Stores events that a webhook mapper produced (already validated). */
-  async ingestMapped(events: WebhookEvent[], intake: Intake): Promise<IngestResult> {
+  async ingestMapped(events: WebhookEvent[], intake: Intake, sender?: Sender): Promise<IngestResult> {
     const now = this.clock.now();
     return this.store(
       events.map(({ timestamp, metadata, ...e }) => ({ ...e, metadata: { ...metadata }, ts: Math.min(Date.parse(timestamp), now), received_at: now })),
-      intake
+      intake,
+      sender
     );
   }
 
-  private async store(events: NewEvent[], intake: Intake): Promise<IngestResult> {
+  private async store(events: NewEvent[], intake: Intake, sender?: Sender): Promise<IngestResult> {
     if (this.closing) {
       throw new UnavailableError('the backend is shutting down; retry against another replica or later');
     }
@@ -76,7 +77,7 @@ export class IngestService {
       return { accepted: 0, duplicates: 0 };
     }
     try {
-      this.limiter?.take(events);
+      this.limiter?.take(events, sender);
     } catch (err) {
       this.metrics.eventsRejected.inc({ intake, reason: 'rate_limited' }, events.length);
       throw err;

@@ -112,6 +112,11 @@ export class RemediationService {
    */
   async approve(req: ApproveAction, caller: Caller): Promise<ActionApproval> {
     const { incident_id: incidentId, action_id: actionId } = req;
+    // An approval may be shorter than the configured one, never longer: the operator's bound holds for every approver.
+    if (req.expires_in_seconds !== undefined && req.expires_in_seconds > this.approvalTtlSeconds) {
+      const message = `at most ${this.approvalTtlSeconds} seconds (remediation.approval_ttl_seconds)`;
+      throw new ValidationError(`body.expires_in_seconds: ${message}, got ${req.expires_in_seconds}`, [{ field: 'body.expires_in_seconds', message }]);
+    }
     const { inc, rec } = await this.action(incidentId, actionId);
     if (rec.approval === 'none') {
       throw new ConflictError(`${actionId} is ${rec.action.risk} risk: it needs no approval`);

@@ -17,6 +17,8 @@ export const ApiKeySchema = z
     prefix: z.string(),
     /** `api` for keys created through the API or the CLI, `config` for keys named in the configuration. */
     origin: z.enum(['api', 'config']),
+    /** A key Grafana's proxy routes send: only its requests may name the person (`X-Grafana-User`); others act as the key's name. */
+    grafana_proxy: z.boolean(),
     created_at: z.string().nullable(),
     created_by: z.string().nullable(),
     revoked_at: z.string().nullable(),
@@ -31,6 +33,8 @@ export const ApiKeyCreateSchema = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'a name of letters, digits, _ . @ - (up to 64)'),
     role: RoleSchema,
+    /** For the keys Grafana's proxy routes send (the app's readKey, respondKey, adminKey). */
+    grafana_proxy: z.boolean().default(false),
   })
   .strict()
   .meta({ id: 'ApiKeyCreate' });
@@ -52,12 +56,23 @@ export const AuditEntrySchema = z
     method: z.string(),
     /** The route, as declared (`/api/v1/incidents/:id/acknowledge`). */
     route: z.string(),
+    /** The path as requested, without its query; this and the other texts a caller chooses are cut past a few hundred characters, ending `…(+N chars)`. */
     path: z.string(),
     /** What was acted on: the incident, rule or key id. */
     target: z.string().nullable(),
     /** The answer's HTTP status: refusals (401, 403, 409) are recorded too. */
     status: z.number().int(),
     detail: z.string().nullable(),
+    /**
+     * How many requests the entry stands for: refusals of callers without a valid key, from one
+     * address for one route and reason, are counted in one entry per window
+     * (`security.audit.refusal_window_seconds`), from `at` to `last_at`.
+     */
+    count: z.number().int(),
+    last_at: z.string().nullable(),
+    /** The address the request came from (Grafana's, for requests through its proxy). */
+    remote_addr: z.string().nullable(),
+    user_agent: z.string().nullable(),
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
@@ -90,7 +105,7 @@ export const ApproveActionSchema = z
     incident_id: z.string().min(1).max(64),
     /** The catalog action approved (e.g. `database_maintenance`). */
     action_id: z.string().min(1).max(64),
-    /** How long the approval stands (default `remediation.approval_ttl_seconds`). */
+    /** How long the approval stands: at most, and by default, `remediation.approval_ttl_seconds` (more is 400). */
     expires_in_seconds: z.number().int().min(10).max(7 * 24 * 3600).optional(),
     /** Who approves, where no key names them (no keys configured). */
     approved_by: z.string().min(1).max(256).optional(),

@@ -70,8 +70,14 @@ export function authenticate(req: IncomingMessage, access: Access, sec: RequestS
   if (!key) {
     throw new UnauthorizedError('the API key is not valid: unknown or revoked');
   }
-  // The person comes from Grafana's proxy (`[dataproxy] send_user_header`), trusted only with a valid key.
-  return { actor: headerOf(req, 'x-grafana-user')?.trim() || key.name, keyName: key.name, role: key.role };
+  // The person comes from Grafana's proxy (`[dataproxy] send_user_header`), trusted only with one of
+  // the keys its routes send: any other key holder could name anyone.
+  const user = headerOf(req, 'x-grafana-user')?.trim() || undefined;
+  if (user !== undefined && !key.grafanaProxy) {
+    // The key's own name is no claim to ignore.
+    return { actor: key.name, keyName: key.name, role: key.role, ...(user === key.name ? {} : { ignoredUser: user }) };
+  }
+  return { actor: user ?? key.name, keyName: key.name, role: key.role };
 }
 
 /** A request header by name, as express's `req.get` reads it (repeated ones joined). */

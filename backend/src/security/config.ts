@@ -45,6 +45,8 @@ export const ConfiguredKeySchema = z
     role: z.enum(ROLES),
     key_env: ENV_NAME.optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
+    /** A key Grafana's proxy routes send: only such a key may name the person in `X-Grafana-User`. */
+    grafana_proxy: z.boolean().default(false),
   })
   .strict()
   .refine((k) => Boolean(k.key_env) !== Boolean(k.sha256), { message: 'give exactly one of key_env and sha256' });
@@ -81,13 +83,37 @@ export const WebhooksConfigSchema = z
   })
   .strict();
 
-/** How many events one source may send; past that, its requests get 429 while other sources go on. */
+/**
+ * How many events one source, one key, and one address without a key may send; past any of them,
+ * that sender's requests get 429 while the others go on. A source is what the event says, so the
+ * key's and the address's limits hold however many source names one sender uses.
+ */
 export const RateLimitConfigSchema = z
   .object({
     events_per_second_per_source: z.number().min(1).max(10_000_000).default(5000),
     burst_per_source: z.number().int().min(1).max(10_000_000).default(20_000),
+    events_per_second_per_key: z.number().min(1).max(10_000_000).default(20_000),
+    burst_per_key: z.number().int().min(1).max(10_000_000).default(100_000),
+    /** Callers without a key: everyone when no key is configured, and Grafana's signed webhook. */
+    events_per_second_per_address: z.number().min(1).max(10_000_000).default(20_000),
+    burst_per_address: z.number().int().min(1).max(10_000_000).default(100_000),
   })
   .strict();
+export type RateLimitConfig = z.output<typeof RateLimitConfigSchema>;
+
+/**
+ * How much the audit log may hold: entries older than `retention_seconds` go, and beyond
+ * `max_entries` the oldest go. Each entry's texts are capped, so the count bounds the size.
+ */
+export const AuditConfigSchema = z
+  .object({
+    retention_seconds: z.number().int().min(3600).max(10 * 365 * 86_400).default(30 * 86_400),
+    max_entries: z.number().int().min(10).max(1_000_000_000).default(1_000_000),
+    /** Refusals of callers without a valid key, from one address, for one route and reason, within this long are one entry with a count. */
+    refusal_window_seconds: z.number().int().min(1).max(86_400).default(60),
+  })
+  .strict();
+export type AuditConfig = z.output<typeof AuditConfigSchema>;
 
 /** Authentication, webhook authenticity, outbound safety and input limits. */
 export const SecurityConfigSchema = z
@@ -95,6 +121,7 @@ export const SecurityConfigSchema = z
     auth: AuthConfigSchema.prefault({}),
     webhooks: WebhooksConfigSchema.prefault({}),
     rate_limit: RateLimitConfigSchema.prefault({}),
+    audit: AuditConfigSchema.prefault({}),
     outbound: OutboundConfigSchema.prefault({}),
   })
   .strict();

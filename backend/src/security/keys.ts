@@ -27,7 +27,16 @@ interface KeyEntry {
   role: Role;
   prefix: string;
   origin: 'api' | 'config';
+  grafanaProxy: boolean;
   row?: ApiKeyRow;
+}
+
+/** What a valid key says about its holder. */
+export interface KeyHolder {
+  name: string;
+  role: Role;
+  /** Sent by Grafana's proxy routes: the request may name the person (`X-Grafana-User`). */
+  grafanaProxy: boolean;
 }
 
 /**
@@ -65,11 +74,11 @@ export class KeyRing {
         hash = sha256(key);
         prefix = key.slice(0, 4);
       }
-      this.byHash.set(hash!, { key_id: `config:${k.name}`, name: k.name, role: k.role, prefix, origin: 'config' });
+      this.byHash.set(hash!, { key_id: `config:${k.name}`, name: k.name, role: k.role, prefix, origin: 'config', grafanaProxy: k.grafana_proxy });
     });
     for (const row of this.stored) {
       if (row.revoked_at === null) {
-        this.byHash.set(row.hash, { key_id: row.key_id, name: row.name, role: row.role, prefix: row.prefix, origin: 'api', row });
+        this.byHash.set(row.hash, { key_id: row.key_id, name: row.name, role: row.role, prefix: row.prefix, origin: 'api', grafanaProxy: row.grafana_proxy, row });
       }
     }
   }
@@ -80,12 +89,12 @@ export class KeyRing {
   }
 
   /** The key's name and role, or undefined for an unknown or revoked key. */
-  authenticate(key: string): { name: string; role: Role } | undefined {
+  authenticate(key: string): KeyHolder | undefined {
     const entry = this.byHash.get(sha256(key));
-    return entry && { name: entry.name, role: entry.role };
+    return entry && { name: entry.name, role: entry.role, grafanaProxy: entry.grafanaProxy };
   }
 
-  async create(name: string, role: Role, by: string | null): Promise<ApiKeyCreated> {
+  async create(name: string, role: Role, by: string | null, grafanaProxy = false): Promise<ApiKeyCreated> {
     if ([...this.byHash.values()].some((k) => k.name === name)) {
       throw new ConflictError(`a key named ${name} exists; revoke it first or choose another name`);
     }
@@ -100,6 +109,7 @@ export class KeyRing {
       created_by: by,
       revoked_at: null,
       revoked_by: null,
+      grafana_proxy: grafanaProxy,
     };
     await this.store.keys.insert(row);
     await this.load();
@@ -139,6 +149,7 @@ export class KeyRing {
         role: k.role,
         prefix: k.prefix,
         origin: 'config' as const,
+        grafana_proxy: k.grafanaProxy,
         created_at: null,
         created_by: null,
         revoked_at: null,
@@ -156,6 +167,7 @@ function toDto(k: ApiKeyRow & { origin: 'api' }): ApiKey {
     role: k.role,
     prefix: k.prefix,
     origin: k.origin,
+    grafana_proxy: k.grafana_proxy,
     created_at: iso(k.created_at),
     created_by: k.created_by,
     revoked_at: iso(k.revoked_at),

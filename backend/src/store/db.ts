@@ -132,6 +132,8 @@ export interface ApiKeysTable {
   created_by: string | null;
   revoked_at: number | null;
   revoked_by: string | null;
+  /** 1 for a key Grafana's proxy routes send: only such a key may name the person (`X-Grafana-User`). */
+  grafana_proxy: number;
 }
 
 export interface AuditLogTable {
@@ -146,6 +148,12 @@ export interface AuditLogTable {
   target: string | null;
   status: number;
   detail: string | null;
+  /** How many requests the entry stands for: repeated refusals without a key are counted in one entry. */
+  count: Generated<number>;
+  /** The last of those requests; null for an entry of one. */
+  last_at: number | null;
+  remote_addr: string | null;
+  user_agent: string | null;
 }
 
 export interface ApprovalsTable {

@@ -3,14 +3,17 @@ import type { Role } from '../security/config';
 import type { ApiKeysTable, DB } from './db';
 
 /** A stored API key: its hash, never the key. */
-export type ApiKeyRow = Omit<Selectable<ApiKeysTable>, 'seq' | 'role'> & { role: Role };
+export type ApiKeyRow = Omit<Selectable<ApiKeysTable>, 'seq' | 'role' | 'grafana_proxy'> & { role: Role; grafana_proxy: boolean };
 
 /** API keys created through the API or the CLI. */
 export class KeyStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async insert(key: ApiKeyRow): Promise<void> {
-    await this.db.insertInto('api_keys').values(key).execute();
+    await this.db
+      .insertInto('api_keys')
+      .values({ ...key, grafana_proxy: key.grafana_proxy ? 1 : 0 })
+      .execute();
   }
 
   async all(): Promise<ApiKeyRow[]> {
@@ -27,6 +30,7 @@ function fromRow({ seq: _seq, ...r }: Selectable<ApiKeysTable>): ApiKeyRow {
   return {
     ...r,
     role: r.role as Role,
+    grafana_proxy: Number(r.grafana_proxy) === 1,
     created_at: Number(r.created_at),
     revoked_at: r.revoked_at === null ? null : Number(r.revoked_at),
   };

@@ -241,6 +241,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('rule_groups').addColumn('crossed_at', 'bigint').execute();
     },
   },
+  '2026_12_08_0101_proxy_keys': {
+    async up(db: Kysely<any>) {
+      // Only a key marked as Grafana's proxy key may name the person (X-Grafana-User); existing keys are not.
+      await db.schema.alterTable('api_keys').addColumn('grafana_proxy', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
+  '2026_12_08_0102_audit_counts': {
+    async up(db: Kysely<any>) {
+      // Repeated refusals of callers without a key are one entry: how many, until when, from where, with what client.
+      await db.schema.alterTable('audit_log').addColumn('count', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable('audit_log').addColumn('last_at', 'bigint').execute();
+      await db.schema.alterTable('audit_log').addColumn('remote_addr', 'text').execute();
+      await db.schema.alterTable('audit_log').addColumn('user_agent', 'text').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -121,7 +121,7 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
           <Field
             key={name}
             label={label}
-            description={`${description}. Grafana stores it encrypted and never sends it back to the browser.`}
+            description={`${description}. Create it as Grafana's proxy key (\`keys create --grafana-proxy\`), so the backend records who acted. Grafana stores it encrypted and never sends it back to the browser.`}
             className={s.marginTop}
           >
             <SecretInput

@@ -4,7 +4,7 @@ import { toEventDto } from '../../incidents/dto';
 import { AlertmanagerWebhookSchema, GrafanaWebhookSchema, parseAlertmanagerWebhook, parseGrafanaWebhook } from '../../ingest/webhooks';
 import { EventListQuerySchema, IncidentEventInputSchema, IncidentEventSchema, IngestResultSchema, type IngestResult } from '../../schema/events';
 import { requireSince } from '../../util/time';
-import { route, type RouteDef } from '../route';
+import { route, senderOf, type RouteDef } from '../route';
 import { writeJson } from '../write-json';
 import type { Services } from '../services';
 
@@ -30,7 +30,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       errors: [401, 403, 413, 429, 503],
       hot: true,
       // Validated in the service, so that a batch's errors name the element and nothing is half stored.
-      handler: ({ req, res }) => accepted(res, s.ingest.ingestBody(req.body)),
+      handler: ({ req, res, caller }) => accepted(res, s.ingest.ingestBody(req.body, senderOf(req, caller))),
     }),
     route({
       method: 'get',
@@ -57,7 +57,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
       hot: true,
-      handler: ({ req, res }) => accepted(res, s.ingest.ingestMapped(parseAlertmanagerWebhook(req.body), 'alertmanager')),
+      handler: ({ req, res, caller }) => accepted(res, s.ingest.ingestMapped(parseAlertmanagerWebhook(req.body), 'alertmanager', senderOf(req, caller))),
     }),
     route({
       method: 'post',
@@ -72,7 +72,7 @@ export function eventRoutes(s: Services): RouteDef[] {
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
       hot: true,
-      handler: ({ req, res }) => accepted(res, s.ingest.ingestMapped(parseGrafanaWebhook(req.body), 'grafana')),
+      handler: ({ req, res, caller }) => accepted(res, s.ingest.ingestMapped(parseGrafanaWebhook(req.body), 'grafana', senderOf(req, caller))),
     }),
   ];
 }

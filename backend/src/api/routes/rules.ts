@@ -7,7 +7,7 @@ import {
   RuleTestResultSchema,
 } from '../../schema/rules';
 import { retryWithoutConversionKeys } from '../../schema/safe-parse';
-import { route, type RouteDef } from '../route';
+import { route, senderOf, type RouteDef } from '../route';
 import type { Services } from '../services';
 
 const ListQuery = z.object({ enabled: z.enum(['true', 'false']).optional() });
@@ -96,11 +96,11 @@ export function ruleRoutes(s: Services): RouteDef[] {
       body: RuleTestRequestSchema,
       response: RuleTestResultSchema,
       errors: [404],
-      handler: async ({ params, body }) => {
+      handler: async ({ req, params, body, caller }) => {
         // The tester validates the events itself (naming `events[i]`); see retryWithoutConversionKeys.
         const result = retryWithoutConversionKeys(body.events, (events) => s.rules.test(params.id, events as unknown[]));
         if (!body.dry_run) {
-          await s.ingest.ingestBody(body.events);
+          await s.ingest.ingestBody(body.events, senderOf(req, caller));
         }
         return result;
       },

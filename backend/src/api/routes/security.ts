@@ -57,7 +57,7 @@ export function securityRoutes(s: Services): RouteDef[] {
       response: ApiKeyCreatedSchema,
       status: 201,
       errors: [401, 403, 409],
-      handler: ({ body, caller }) => s.security.keys.create(body.name, body.role, caller.actor),
+      handler: ({ body, caller }) => s.security.keys.create(body.name, body.role, caller.actor, body.grafana_proxy),
     }),
     route({
       method: 'delete',

@@ -10,6 +10,7 @@ function keyColumns(now: number): Array<Column<ApiKey>> {
     { header: 'Role', value: (k) => k.role },
     { header: 'Prefix', value: (k) => k.prefix },
     { header: 'From', value: (k) => k.origin },
+    { header: 'Proxy', value: (k) => k.grafana_proxy, show: (k) => (k.grafana_proxy ? 'grafana' : '') },
     { header: 'Created', value: (k) => k.created_at, show: (k) => relativeTime(k.created_at, now) },
     { header: 'Revoked', value: (k) => k.revoked_at, show: (k) => (k.revoked_at ? relativeTime(k.revoked_at, now) : '') },
   ];
@@ -22,6 +23,7 @@ function auditColumns(out: Output, now: number): Array<Column<AuditEntry>> {
     { header: 'Key', value: (e) => e.key_name },
     { header: 'Role', value: (e) => e.role },
     { header: 'What', value: (e) => `${e.method} ${e.path}` },
+    { header: 'Count', value: (e) => e.count },
     { header: 'Status', value: (e) => e.status, show: (e) => (e.status >= 400 ? out.bold(String(e.status)) : String(e.status)) },
     { header: 'Detail', value: (e) => e.detail },
   ];
@@ -38,6 +40,7 @@ export const KEY_COMMANDS: CommandSpec = {
       options: [
         { flags: '--name <name>', description: 'who or what holds the key (e.g. grafana-read, alice)' },
         { flags: '--role <role>', description: 'what it may do', choices: ROLES },
+        { flags: '--grafana-proxy', description: "for a key Grafana's proxy routes send: its requests may name the person (X-Grafana-User)" },
       ],
       formats: true,
       async run(ctx, _args, o) {
@@ -45,13 +48,14 @@ export const KEY_COMMANDS: CommandSpec = {
           ctx.out.error('give --name and --role (source, viewer, responder, lead or admin)');
           return EXIT.usage;
         }
-        const created = await ctx.client.createKey(o.name, o.role as Role);
+        const created = await ctx.client.createKey(o.name, o.role as Role, o.grafanaProxy === true);
         if (ctx.format === 'json') {
           ctx.out.json(created);
           return;
         }
         ctx.out.line(created.key);
-        ctx.out.note(`key ${created.key_id} (${created.name}, role ${created.role}): store it now, it is not shown again`);
+        const proxy = created.grafana_proxy ? ", Grafana's proxy key: it may name the person" : '';
+        ctx.out.note(`key ${created.key_id} (${created.name}, role ${created.role}${proxy}): store it now, it is not shown again`);
       },
     },
     {
