@@ -1,7 +1,7 @@
 import React from 'react';
 import { Badge, type BadgeColor } from '@grafana/ui';
-import type { IncidentStatus, Severity } from '../../../backend/src/schema/enums';
-import type { ActionState, ActionRisk } from '../../../backend/src/schema/remediation';
+import type { IncidentStatus, Severity } from '@mahavishnu/wire/enums';
+import type { ActionState, ActionRisk } from '@mahavishnu/wire/remediation';
 import { SEVERITY_LABELS, STATUS_LABELS } from './vocabulary';
 
 /** Badge has no yellow, so medium is blue; low is grey. */

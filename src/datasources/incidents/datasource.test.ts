@@ -8,7 +8,7 @@ import {
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { IncidentsDataSource } from './datasource';
 import type { BackendRequest, BackendResponse } from './request';
-import { annotationsFrame, answer, HOUR, incidentsFrame, MIN, T0, variableFrame } from './testFrames';
+import { annotationsFrame, answer, HOUR, incidentsFrame, MIN, T0, variableFrame } from '../../testing/testFrames';
 import type { IncidentsOptions, IncidentsQuery } from './types';
 
 const mockFetch = jest.fn();
@@ -275,7 +275,7 @@ describe('metricFindQuery', () => {
       { text: 'api', value: 'api' },
       { text: 'db', value: 'db' },
     ]);
-    expect(posted().data.queries[0].variable).toBe('components');
+    expect((posted().data.queries[0] as { variable?: string }).variable).toBe('components');
   });
 
   it('refuses what the backend cannot list, without asking it', async () => {
