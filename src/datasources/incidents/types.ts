@@ -1,12 +1,8 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
-import {
-  INCIDENT_STATUSES,
-  INCIDENT_TYPES,
-  SEVERITIES as WIRE_SEVERITIES,
-  type Severity,
-} from '@mahavishnu/wire/vocabulary';
 import type { DsQuery, DsQueryOf } from '@mahavishnu/wire/datasource';
+import { INCIDENT_STATUSES, INCIDENT_TYPES } from '@mahavishnu/wire/vocabulary';
+import { SEVERITIES } from '../../components/common/vocabulary';
 
 /*
  * The enum values come from the backend's zod-free vocabulary. The query types and their enums are
@@ -18,8 +14,8 @@ import type { DsQuery, DsQueryOf } from '@mahavishnu/wire/datasource';
 /** The query types of the backend's `POST /api/v1/query`: each answers its own frames. */
 export type QueryType = DsQuery['queryType'];
 
-/** Severities worst first, as lists show them. */
-export const SEVERITIES = [...WIRE_SEVERITIES].reverse() as Severity[];
+/** Severities worst first, as lists show them (the plugin's one list). */
+export { SEVERITIES };
 
 export { INCIDENT_STATUSES };
 
