@@ -4,16 +4,23 @@ import { lastValueFrom } from 'rxjs';
 /** The backend's API prefix, as the shared client writes its paths. */
 const API_V1 = /^\/api\/v1(?=\/|$)/;
 
+/** What a caller tells BackendSrv about its requests besides where they go. */
+export interface BackendSrvOptions {
+  /** Lets Grafana cancel a request that a newer one of the same id replaces (a panel's refresh). */
+  requestId?: string;
+  /** Cancels the request, e.g. when Grafana stops listening to a query. */
+  signal?: AbortSignal;
+}
+
 /**
  * A `fetch` for the shared client that sends each request through Grafana's BackendSrv, as Grafana wants
  * of plugins inside it: under `apiPath`, the proxy path that stands for the backend's `/api/v1` (the app's
  * `api/v1` routes, or a datasource's `api` route), with the query as parameters and the body as data.
- * `requestId` lets Grafana cancel a request that a newer one of the same id replaces (a panel's refresh).
  *
  * Grafana answers a refusal by throwing; it is handed back to the client as the answer it was, so that the
  * client makes its one `ApiError` of it, with the backend's message and status.
  */
-export function backendSrvFetch(apiPath: string, requestId?: string): typeof fetch {
+export function backendSrvFetch(apiPath: string, { requestId, signal }: BackendSrvOptions = {}): typeof fetch {
   return async (input, init = {}) => {
     const url = new URL(typeof input === 'object' && 'url' in input ? input.url : String(input));
     const params = Object.fromEntries(url.searchParams);
@@ -26,6 +33,7 @@ export function backendSrvFetch(apiPath: string, requestId?: string): typeof fet
           params: Object.keys(params).length ? params : undefined,
           data: body,
           requestId,
+          abortSignal: signal,
           showErrorAlert: false,
         })
       );

@@ -1,13 +1,14 @@
 import { MahavishnuClient, type ClientOptions, type IncidentFilter } from '@mahavishnu/wire/client';
 import pluginJson from '../plugin.json';
-import { backendSrvFetch } from './backendSrvFetch';
+import { backendSrvFetch, type BackendSrvOptions } from './backendSrvFetch';
 
 export { ApiError } from '@mahavishnu/wire/client';
 export type { IncidentDetail, IncidentFilter } from '@mahavishnu/wire/client';
 
 /**
- * The backend's calls that the plugin makes: the app's pages, the panel and the datasource. They depend on
- * this rather than on the class, so a test hands them a small fake that implements just these.
+ * The backend's calls that the app's pages and the panel make. They depend on this rather than on the
+ * class, so a test hands them a small fake that implements just these. (The datasource asks only `query`
+ * and `stats`, of a client it makes per request.)
  */
 export type IncidentsApi = Pick<
   MahavishnuClient,
@@ -49,12 +50,14 @@ export function withoutEmpty(filters: IncidentFilter): IncidentFilter {
  * Where the browser reaches the backend: Grafana's proxy for this app. Its routes in plugin.json forward
  * `api/v1/...` to the configured backend URL with the API key of the user's role, so no key reaches the browser.
  */
+const APP_PROXY = `/api/plugin-proxy/${pluginJson.id}`;
+
 export function proxyUrl(origin: string = window.location.origin): string {
-  return `${origin}/api/plugin-proxy/${pluginJson.id}`;
+  return `${origin}${APP_PROXY}`;
 }
 
 /** The app's `api/v1` proxy routes, which stand for the backend's `/api/v1`. */
-export const APP_API_PATH = `/api/plugin-proxy/${pluginJson.id}/api/v1`;
+export const APP_API_PATH = `${APP_PROXY}/api/v1`;
 
 /** The client of the app's pages: the browser's fetch through the app's proxy, as the signed-in Grafana user. */
 export function createPluginClient(): IncidentsApi {
@@ -67,12 +70,11 @@ export function createPluginClient(): IncidentsApi {
 
 /**
  * A client that speaks through Grafana's BackendSrv (backendSrvFetch.ts): the panel's, at the app's proxy
- * routes, and the datasource's, at its own `api` route (`apiPath`). `requestId` lets Grafana cancel the
- * request when a newer one of the same id replaces it.
+ * routes, and the datasource's, at its own `api` route (`apiPath`).
  */
-export function createGrafanaClient(apiPath: string = APP_API_PATH, requestId?: string): MahavishnuClient {
+export function createGrafanaClient(apiPath: string = APP_API_PATH, options: BackendSrvOptions = {}): MahavishnuClient {
   // The URL only completes the client's paths; backendSrvFetch sends them under apiPath, on Grafana's origin.
-  return new PluginClient({ url: window.location.origin, fetch: backendSrvFetch(apiPath, requestId) });
+  return new PluginClient({ url: window.location.origin, fetch: backendSrvFetch(apiPath, options) });
 }
 
 /**

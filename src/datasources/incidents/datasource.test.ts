@@ -5,7 +5,7 @@ import {
   type DataQueryResponse,
   type DataSourceInstanceSettings,
 } from '@grafana/data';
-import { lastValueFrom, of, throwError } from 'rxjs';
+import { lastValueFrom, NEVER, of, throwError } from 'rxjs';
 import { IncidentsDataSource } from './datasource';
 import type { BackendRequest, BackendResponse } from './request';
 import { annotationsFrame, answer, HOUR, incidentsFrame, MIN, T0, variableFrame } from '../../testing/testFrames';
@@ -169,6 +169,17 @@ describe('query', () => {
       message: 'body.queries[0].incident_id: a timeline query needs incident_id (400)',
       status: 400,
     });
+  });
+
+  it('cancels the request when Grafana stops listening', () => {
+    mockFetch.mockReturnValue(NEVER);
+    const subscription = dataSource()
+      .query(request([{ refId: 'A', queryType: 'stats' }]))
+      .subscribe();
+    const { abortSignal } = mockFetch.mock.calls[0][0] as { abortSignal: AbortSignal };
+    expect(abortSignal.aborted).toBe(false);
+    subscription.unsubscribe();
+    expect(abortSignal.aborted).toBe(true);
   });
 
   it('sends nothing when every query is hidden', async () => {

@@ -12,8 +12,9 @@ import {
   type TimeRange,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
-import { catchError, defer, from, lastValueFrom, map, of, throwError, type Observable } from 'rxjs';
+import { defer, lastValueFrom, map, Observable, of } from 'rxjs';
 import { createGrafanaClient } from '../../api/client';
+import type { BackendSrvOptions } from '../../api/backendSrvFetch';
 import { AnnotationEditor } from './components/AnnotationEditor';
 import {
   fetchErrorMessage,
@@ -114,16 +115,27 @@ export class IncidentsDataSource extends DataSourceApi<IncidentsQuery, Incidents
     }
   }
 
-  /** The client at this instance's `api` route; `requestId` lets Grafana cancel a request that a newer one replaces. */
-  private client(requestId?: string) {
-    return createGrafanaClient(`${this.proxyUrl}/api`, requestId);
+  /** The client at this instance's `api` route. */
+  private client(options?: BackendSrvOptions) {
+    return createGrafanaClient(`${this.proxyUrl}/api`, options);
   }
 
+  /** Asks when subscribed; unsubscribing cancels the request, as it would Grafana's own fetch. */
   private post(range: TimeRange, queries: BackendQuery[], requestId?: string): Observable<BackendResponse> {
     const body = { range: { from: range.from.valueOf(), to: range.to.valueOf() }, queries };
-    return defer(() => from(this.client(requestId).query(body))).pipe(
-      catchError((err) => throwError(() => toQueryError(err)))
-    );
+    return new Observable<BackendResponse>((subscriber) => {
+      const abort = new AbortController();
+      this.client({ requestId, signal: abort.signal })
+        .query(body)
+        .then(
+          (answer) => {
+            subscriber.next(answer);
+            subscriber.complete();
+          },
+          (err) => subscriber.error(toQueryError(err))
+        );
+      return () => abort.abort();
+    });
   }
 }
 
