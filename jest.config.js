@@ -5,6 +5,24 @@ process.env.TZ = 'UTC';
 // Jest configuration provided by Grafana scaffolding
 const scaffold = require('./.config/jest.config');
 
+/**
+ * tsconfig.json's `paths` (`@mahavishnu/wire/...`: the backend's wire types and client) as jest module names,
+ * so that they are written in one place; the scaffold's tsconfig sets baseUrl to src/, which they are relative to.
+ */
+function moduleNamesOfTsconfig() {
+  const fs = require('fs');
+  const path = require('path');
+  const { paths } = JSON.parse(fs.readFileSync(path.join(__dirname, 'tsconfig.json'), 'utf8')).compilerOptions;
+  const baseUrl = path.join(__dirname, 'src');
+  return Object.fromEntries(
+    Object.entries(paths).map(([from, [to]]) =>
+      from.endsWith('/*')
+        ? [`^${from.slice(0, -2)}/(.*)$`, path.resolve(baseUrl, to.slice(0, -2)) + '/$1']
+        : [`^${from}$`, path.resolve(baseUrl, to)]
+    )
+  );
+}
+
 const swcTransform = scaffold.transform['^.+\\.(t|j)sx?$'];
 
 const backendSwcTransform = [
@@ -22,6 +40,7 @@ module.exports = {
     {
       ...scaffold,
       displayName: 'plugin',
+      moduleNameMapper: { ...scaffold.moduleNameMapper, ...moduleNamesOfTsconfig() },
       testMatch: [
         '<rootDir>/src/**/__tests__/**/*.{js,jsx,ts,tsx}',
         '<rootDir>/src/**/*.{spec,test,jest}.{js,jsx,ts,tsx}',

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Incident, Stats, TimelineEntry } from '../../backend/src/schema/incidents';
-import type { DetectionRule } from '../../backend/src/schema/rules';
-import type { IncidentDetail, IncidentFilter, IncidentsApi } from './client';
+import type { Incident, Stats, TimelineEntry } from '@mahavishnu/wire/incidents';
+import type { DetectionRule } from '@mahavishnu/wire/rules';
+import { withoutEmpty, type IncidentDetail, type IncidentFilter, type IncidentsApi } from './client';
 import { useClient } from './context';
 
 /** What a page shows of one request: the last answer (kept while reloading), the last error, and whether a request is out. */
@@ -142,8 +142,4 @@ export function useMutation<A extends unknown[], R>(
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
-}
-
-function withoutEmpty(filters: IncidentFilter): IncidentFilter {
-  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== ''));
 }

@@ -1,8 +1,8 @@
 import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ApiError } from '../api/client';
-import { FakeClient, makeAction, makeIncident } from '../api/fakeClient';
-import { renderWithClient } from '../api/testing';
+import { FakeClient, makeAction, makeIncident } from '../testing/fakeClient';
+import { renderWithClient } from '../testing/render';
 import { testIds } from '../components/testIds';
 import { ROUTES } from '../constants';
 import Incident from './Incident';

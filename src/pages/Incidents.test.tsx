@@ -1,7 +1,7 @@
 import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { FakeClient, makeIncident } from '../api/fakeClient';
-import { currentSearchParams, fakeBrowserApisDuringTests, renderWithClient } from '../api/testing';
+import { FakeClient, makeIncident } from '../testing/fakeClient';
+import { currentSearchParams, fakeBrowserApisDuringTests, renderWithClient } from '../testing/render';
 import { testIds } from '../components/testIds';
 import Incidents from './Incidents';
 

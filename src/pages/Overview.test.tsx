@@ -1,7 +1,7 @@
 import React from 'react';
 import { screen, within } from '@testing-library/react';
-import { FakeClient, makeIncident, makeStats } from '../api/fakeClient';
-import { renderWithClient } from '../api/testing';
+import { FakeClient, makeIncident, makeStats } from '../testing/fakeClient';
+import { renderWithClient } from '../testing/render';
 import { testIds } from '../components/testIds';
 import Overview from './Overview';
 

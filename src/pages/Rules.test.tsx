@@ -1,8 +1,8 @@
 import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ApiError } from '../api/client';
-import { FakeClient, makeRule } from '../api/fakeClient';
-import { fakeBrowserApisDuringTests, renderWithClient } from '../api/testing';
+import { FakeClient, makeRule } from '../testing/fakeClient';
+import { fakeBrowserApisDuringTests, renderWithClient } from '../testing/render';
 import { testIds } from '../components/testIds';
 import Rules from './Rules';
 

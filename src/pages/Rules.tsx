@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Button, useStyles2 } from '@grafana/ui';
-import type { DetectionRule } from '../../backend/src/schema/rules';
+import type { DetectionRule } from '@mahavishnu/wire/rules';
 import { useRules } from '../api/hooks';
 import { testIds } from '../components/testIds';
 import { Loaded } from '../components/common/Loaded';

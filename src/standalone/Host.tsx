@@ -4,7 +4,7 @@ import { PluginType, ThemeContext, type AppRootProps, type GrafanaTheme2 } from 
 import { config } from '@grafana/runtime';
 import { Button, GlobalStyles, LoadingPlaceholder, Tab, TabsBar, useStyles2 } from '@grafana/ui';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { MahavishnuClient } from '../../backend/src/client/client';
+import { createDirectClient, type IncidentsApi } from '../api/client';
 import { ClientProvider } from '../api/context';
 import App from '../components/App/App';
 import appPluginJson from '../plugin.json';
@@ -15,9 +15,9 @@ import { NAV, currentNav } from './nav';
 import { checkAccess, storedKey, storeKey } from './session';
 
 /** The pages' client: the backend that serves them, with the tab's key, or acting as `user` without one. */
-function useDirectClient(user: string, key: string | undefined): MahavishnuClient {
+function useDirectClient(user: string, key: string | undefined): IncidentsApi {
   return useMemo(
-    () => new MahavishnuClient({ url: window.location.origin, apiKey: key, actor: key ? undefined : user }),
+    () => createDirectClient({ url: window.location.origin, apiKey: key, actor: key ? undefined : user }),
     [user, key]
   );
 }

@@ -1,3 +1,4 @@
+import type { DsQueryRequestSchema, DsQueryResponse } from '../datasource/schema';
 import type { IngestResult, IncidentEventDto, IncidentEventInput } from '../schema/events';
 import type { Incident, IncidentCreateSchema, IncidentPatchSchema, Stats, TimelineEntry } from '../schema/incidents';
 import type { Delivery } from '../schema/notifications';
@@ -169,6 +170,11 @@ export class MahavishnuClient {
 
   listEvents(q: { since?: string; source?: string; event_type?: string; limit?: number } = {}): Promise<IncidentEventDto[]> {
     return this.json('GET', '/api/v1/events', undefined, q);
+  }
+
+  /** The Grafana datasource's endpoint: each query's frames, or its error, by refId. */
+  query(body: z.input<typeof DsQueryRequestSchema>): Promise<DsQueryResponse> {
+    return this.json('POST', '/api/v1/query', body);
   }
 
   listRules(enabled?: boolean): Promise<DetectionRule[]> {

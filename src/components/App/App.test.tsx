@@ -4,8 +4,8 @@ import { AppRootProps, PluginType } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import { testIds } from 'components/testIds';
 import { ClientProvider } from '../../api/context';
-import { FakeClient, makeIncident } from '../../api/fakeClient';
-import { fakeBrowserApisDuringTests } from '../../api/testing';
+import { FakeClient, makeIncident } from '../../testing/fakeClient';
+import { fakeBrowserApisDuringTests } from '../../testing/render';
 import { ROUTES } from '../../constants';
 import App from './App';
 

@@ -5,7 +5,7 @@ import { PluginType } from '@grafana/data';
 import { setBackendSrv, type BackendSrv } from '@grafana/runtime';
 import { ApiError } from '../../api/client';
 import { ClientProvider } from '../../api/context';
-import { FakeClient, makeStats } from '../../api/fakeClient';
+import { FakeClient, makeStats } from '../../testing/fakeClient';
 import AppConfig, { AppConfigProps } from './AppConfig';
 import { testIds } from 'components/testIds';
 

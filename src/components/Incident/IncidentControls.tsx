@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, Field, Input, useStyles2 } from '@grafana/ui';
-import type { Incident } from '../../../backend/src/schema/incidents';
+import type { Incident } from '@mahavishnu/wire/incidents';
 import type { IncidentsApi } from '../../api/client';
 import { useMutation } from '../../api/hooks';
 import { testIds } from '../testIds';

@@ -2,7 +2,7 @@ import React, { type ReactNode } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Stack, Tag, Text, useStyles2 } from '@grafana/ui';
-import type { Incident, RootCause } from '../../../backend/src/schema/incidents';
+import type { Incident, RootCause } from '@mahavishnu/wire/incidents';
 import { testIds } from '../testIds';
 import { SeverityBadge, StatusBadge } from '../common/Badges';
 import { formatSeconds, formatTime } from '../common/format';

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Text } from '@grafana/ui';
-import type { Note } from '../../../backend/src/schema/incidents';
+import type { Note } from '@mahavishnu/wire/incidents';
 import { formatTime } from '../common/format';
 import { SimpleTable } from '../common/SimpleTable';
 

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Badge, Text } from '@grafana/ui';
-import type { TimelineEntry } from '../../../backend/src/schema/incidents';
+import type { TimelineEntry } from '@mahavishnu/wire/incidents';
 import { testIds } from '../testIds';
 import { formatTime } from '../common/format';
 import { SimpleTable } from '../common/SimpleTable';

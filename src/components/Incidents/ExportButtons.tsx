@@ -1,6 +1,6 @@
 import React from 'react';
 import { Button, Stack } from '@grafana/ui';
-import type { Incident } from '../../../backend/src/schema/incidents';
+import type { Incident } from '@mahavishnu/wire/incidents';
 import { downloadFile } from '../common/download';
 import { incidentsToCsv, incidentsToJson } from './exportIncidents';
 

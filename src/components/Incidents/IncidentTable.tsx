@@ -1,6 +1,6 @@
 import React, { useMemo } from 'react';
 import { InteractiveTable, Text, TextLink, type Column } from '@grafana/ui';
-import type { Incident } from '../../../backend/src/schema/incidents';
+import type { Incident } from '@mahavishnu/wire/incidents';
 import { incidentUrl } from '../../constants';
 import { testIds } from '../testIds';
 import { SeverityBadge, StatusBadge } from '../common/Badges';

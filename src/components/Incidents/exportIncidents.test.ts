@@ -1,4 +1,4 @@
-import { makeIncident } from '../../api/fakeClient';
+import { makeIncident } from '../../testing/fakeClient';
 import { incidentsToCsv, incidentsToJson } from './exportIncidents';
 
 describe('incident export', () => {

@@ -1,4 +1,4 @@
-import type { Incident } from '../../../backend/src/schema/incidents';
+import type { Incident } from '@mahavishnu/wire/incidents';
 
 /** The columns of the CSV export, in order. */
 const CSV_COLUMNS = [

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Text } from '@grafana/ui';
-import type { Severity } from '../../../backend/src/schema/enums';
-import type { Incident } from '../../../backend/src/schema/incidents';
+import type { Severity } from '@mahavishnu/wire/enums';
+import type { Incident } from '@mahavishnu/wire/incidents';
 import { testIds } from '../testIds';
 import { SeverityBadge } from '../common/Badges';
 import { SimpleTable } from '../common/SimpleTable';

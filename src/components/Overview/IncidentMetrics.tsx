@@ -2,7 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
-import type { Stats } from '../../../backend/src/schema/incidents';
+import type { Stats } from '@mahavishnu/wire/incidents';
 import { testIds } from '../testIds';
 import { SeverityBadge } from '../common/Badges';
 import { formatSeconds } from '../common/format';

@@ -2,7 +2,7 @@ import React, { type ReactNode } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
-import type { Incident } from '../../../backend/src/schema/incidents';
+import type { Incident } from '@mahavishnu/wire/incidents';
 import { testIds } from '../testIds';
 import { formatSeconds } from '../common/format';
 

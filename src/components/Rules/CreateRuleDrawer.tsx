@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { Alert, Button, Combobox, Drawer, Field, Input, RadioButtonGroup, Stack, Switch, TextArea } from '@grafana/ui';
-import type { DetectionRule } from '../../../backend/src/schema/rules';
+import type { DetectionRule } from '@mahavishnu/wire/rules';
 import type { IncidentsApi } from '../../api/client';
 import { fieldErrors } from '../../api/errors';
 import { useMutation } from '../../api/hooks';

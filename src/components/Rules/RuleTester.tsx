@@ -1,6 +1,6 @@
 import React from 'react';
 import { Alert, Button, Text } from '@grafana/ui';
-import type { RuleTestResult } from '../../../backend/src/schema/rules';
+import type { RuleTestResult } from '@mahavishnu/wire/rules';
 import type { IncidentsApi } from '../../api/client';
 import { useMutation } from '../../api/hooks';
 import { testIds } from '../testIds';

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Badge, Button, Stack, Switch, Text } from '@grafana/ui';
-import type { DetectionRule } from '../../../backend/src/schema/rules';
+import type { DetectionRule } from '@mahavishnu/wire/rules';
 import type { IncidentsApi } from '../../api/client';
 import { useMutation } from '../../api/hooks';
 import { testIds } from '../testIds';

@@ -1,4 +1,4 @@
-import type { IncidentType, Severity } from '../../../backend/src/schema/enums';
+import type { IncidentType, Severity } from '@mahavishnu/wire/enums';
 import type { IncidentsApi } from '../../api/client';
 
 /** The body of `POST /api/v1/rules`, as the backend's schema takes it. */

@@ -1,15 +1,19 @@
 import React from 'react';
-import { Badge, type BadgeColor } from '@grafana/ui';
-import type { IncidentStatus, Severity } from '../../../backend/src/schema/enums';
-import type { ActionState, ActionRisk } from '../../../backend/src/schema/remediation';
+import { Badge, type BadgeColor, type IconName } from '@grafana/ui';
+import type { IncidentStatus, Severity } from '@mahavishnu/wire/enums';
+import type { ActionState, ActionRisk } from '@mahavishnu/wire/remediation';
 import { SEVERITY_LABELS, STATUS_LABELS } from './vocabulary';
 
-/** Badge has no yellow, so medium is blue; low is grey. */
-const SEVERITY_COLORS: Record<Severity, BadgeColor> = {
-  critical: 'red',
-  high: 'orange',
-  medium: 'blue',
-  low: 'darkgrey',
+/**
+ * The plugin's one severity palette, for the app's pages, the panel and the standalone pages: red,
+ * orange, then (Badge has no yellow) blue for medium and grey for low. Each has its icon too, so that
+ * the colour is not the only sign.
+ */
+export const SEVERITY_STYLES: Record<Severity, { color: BadgeColor; icon: IconName }> = {
+  critical: { color: 'red', icon: 'exclamation-circle' },
+  high: { color: 'orange', icon: 'exclamation-triangle' },
+  medium: { color: 'blue', icon: 'info-circle' },
+  low: { color: 'darkgrey', icon: 'arrow-down' },
 };
 
 const STATUS_COLORS: Record<IncidentStatus, BadgeColor> = {
@@ -23,8 +27,10 @@ const STATUS_COLORS: Record<IncidentStatus, BadgeColor> = {
   closed: 'darkgrey',
 };
 
-export function SeverityBadge({ severity }: { severity: Severity }) {
-  return <Badge text={SEVERITY_LABELS[severity] ?? severity} color={SEVERITY_COLORS[severity] ?? 'darkgrey'} />;
+/** A severity in its colour; `text` is its display name unless given (the panel writes the value itself). */
+export function SeverityBadge({ severity, text }: { severity: Severity; text?: string }) {
+  const style = SEVERITY_STYLES[severity] ?? SEVERITY_STYLES.low;
+  return <Badge text={text ?? SEVERITY_LABELS[severity] ?? severity} color={style.color} icon={style.icon} />;
 }
 
 export function StatusBadge({ status }: { status: IncidentStatus }) {
@@ -33,7 +39,7 @@ export function StatusBadge({ status }: { status: IncidentStatus }) {
 
 /** A remediation action's risk, coloured like the severities. */
 export function RiskBadge({ risk }: { risk: ActionRisk }) {
-  return <Badge text={`${risk} risk`} color={SEVERITY_COLORS[risk]} />;
+  return <Badge text={`${risk} risk`} color={SEVERITY_STYLES[risk].color} />;
 }
 
 const ACTION_STATE_COLORS: Partial<Record<ActionState, BadgeColor>> = {

@@ -1,5 +1,10 @@
 import type { ComboboxOption } from '@grafana/ui';
-import { INCIDENT_TYPE_NAMES, type IncidentStatus, type IncidentType, type Severity } from '../../../backend/src/schema/vocabulary';
+import {
+  INCIDENT_TYPE_NAMES,
+  type IncidentStatus,
+  type IncidentType,
+  type Severity,
+} from '@mahavishnu/wire/vocabulary';
 
 /*
  * Display names of the backend's enums. They are typed by the wire types, so a value the backend adds

@@ -5,10 +5,10 @@ import {
   type DataQueryResponse,
   type DataSourceInstanceSettings,
 } from '@grafana/data';
-import { lastValueFrom, of, throwError } from 'rxjs';
+import { lastValueFrom, NEVER, of, throwError } from 'rxjs';
 import { IncidentsDataSource } from './datasource';
 import type { BackendRequest, BackendResponse } from './request';
-import { annotationsFrame, answer, HOUR, incidentsFrame, MIN, T0, variableFrame } from './testFrames';
+import { annotationsFrame, answer, HOUR, incidentsFrame, MIN, T0, variableFrame } from '../../testing/testFrames';
 import type { IncidentsOptions, IncidentsQuery } from './types';
 
 const mockFetch = jest.fn();
@@ -171,6 +171,17 @@ describe('query', () => {
     });
   });
 
+  it('cancels the request when Grafana stops listening', () => {
+    mockFetch.mockReturnValue(NEVER);
+    const subscription = dataSource()
+      .query(request([{ refId: 'A', queryType: 'stats' }]))
+      .subscribe();
+    const { abortSignal } = mockFetch.mock.calls[0][0] as { abortSignal: AbortSignal };
+    expect(abortSignal.aborted).toBe(false);
+    subscription.unsubscribe();
+    expect(abortSignal.aborted).toBe(true);
+  });
+
   it('sends nothing when every query is hidden', async () => {
     const res = await lastValueFrom(dataSource().query(request([{ refId: 'A', queryType: 'stats', hide: true }])));
     expect(res.data).toEqual([]);
@@ -275,7 +286,7 @@ describe('metricFindQuery', () => {
       { text: 'api', value: 'api' },
       { text: 'db', value: 'db' },
     ]);
-    expect(posted().data.queries[0].variable).toBe('components');
+    expect((posted().data.queries[0] as { variable?: string }).variable).toBe('components');
   });
 
   it('refuses what the backend cannot list, without asking it', async () => {

@@ -11,13 +11,16 @@ import {
   type TestDataSourceResponse,
   type TimeRange,
 } from '@grafana/data';
-import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
-import { catchError, defer, lastValueFrom, map, of, throwError, type Observable } from 'rxjs';
+import { getTemplateSrv } from '@grafana/runtime';
+import { defer, lastValueFrom, map, Observable, of } from 'rxjs';
+import { createGrafanaClient } from '../../api/client';
+import type { BackendSrvOptions } from '../../api/backendSrvFetch';
 import { AnnotationEditor } from './components/AnnotationEditor';
 import {
   fetchErrorMessage,
   framesOf,
   singleValue,
+  statusOf,
   toAnnotationEvents,
   toBackendQuery,
   toDataQueryResponse,
@@ -34,15 +37,10 @@ import {
   type VariableName,
 } from './types';
 
-/** The totals of `GET /api/v1/stats` that the connection test reports. */
-interface StatsAnswer {
-  total_incidents: number;
-  active_incidents: number;
-}
-
 /**
  * The Mahavishnu datasource: every query goes to the backend's `POST /api/v1/query` through the
- * `api` proxy route of plugin.json (which adds the API key), and comes back as data frames.
+ * `api` proxy route of plugin.json (which adds the API key and stands for the backend's `/api/v1`),
+ * with the plugin's one client, and comes back as data frames.
  */
 export class IncidentsDataSource extends DataSourceApi<IncidentsQuery, IncidentsOptions> {
   /** Grafana's datasource proxy for this instance (`/api/datasources/proxy/uid/<uid>`). */
@@ -107,31 +105,37 @@ export class IncidentsDataSource extends DataSourceApi<IncidentsQuery, Incidents
       return { status: 'error', message: 'Set the URL of the Mahavishnu backend' };
     }
     try {
-      const { data } = await lastValueFrom(
-        getBackendSrv().fetch<StatsAnswer>({ url: `${this.proxyUrl}/api/stats`, method: 'GET', showErrorAlert: false })
-      );
+      const stats = await this.client().stats();
       return {
         status: 'success',
-        message: `Connected to the Mahavishnu backend: ${data.total_incidents} incidents, ${data.active_incidents} active`,
+        message: `Connected to the Mahavishnu backend: ${stats.total_incidents} incidents, ${stats.active_incidents} active`,
       };
     } catch (err) {
       return { status: 'error', message: `Cannot read from the Mahavishnu backend: ${fetchErrorMessage(err)}` };
     }
   }
 
+  /** The client at this instance's `api` route. */
+  private client(options?: BackendSrvOptions) {
+    return createGrafanaClient(`${this.proxyUrl}/api`, options);
+  }
+
+  /** Asks when subscribed; unsubscribing cancels the request, as it would Grafana's own fetch. */
   private post(range: TimeRange, queries: BackendQuery[], requestId?: string): Observable<BackendResponse> {
-    return getBackendSrv()
-      .fetch<BackendResponse>({
-        url: `${this.proxyUrl}/api/query`,
-        method: 'POST',
-        data: { range: { from: range.from.valueOf(), to: range.to.valueOf() }, queries },
-        requestId,
-        showErrorAlert: false,
-      })
-      .pipe(
-        map((response) => response.data),
-        catchError((err) => throwError(() => toQueryError(err)))
-      );
+    const body = { range: { from: range.from.valueOf(), to: range.to.valueOf() }, queries };
+    return new Observable<BackendResponse>((subscriber) => {
+      const abort = new AbortController();
+      this.client({ requestId, signal: abort.signal })
+        .query(body)
+        .then(
+          (answer) => {
+            subscriber.next(answer);
+            subscriber.complete();
+          },
+          (err) => subscriber.error(toQueryError(err))
+        );
+      return () => abort.abort();
+    });
   }
 }
 
@@ -140,6 +144,5 @@ function isVariableName(name: unknown): name is VariableName {
 }
 
 function toQueryError(err: unknown): DataQueryError {
-  const status = (err as { status?: number } | undefined)?.status;
-  return { message: fetchErrorMessage(err), status };
+  return { message: fetchErrorMessage(err), status: statusOf(err) };
 }

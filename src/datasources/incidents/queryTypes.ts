@@ -1,3 +1,4 @@
+import type { DsQueryOf } from '@mahavishnu/wire/datasource';
 import {
   INCIDENT_STATUSES,
   INCIDENT_TYPES,
@@ -15,7 +16,15 @@ export interface QueryTypeInfo {
   filters: readonly FilterName[];
 }
 
-/** One table for the query editor and for the request body: a filter not listed for a type is not sent. */
+/** The filters the backend reads for a query type, by their names in the query model (its bucket is `interval`). */
+type WireFilters<T extends QueryType> =
+  | Exclude<keyof DsQueryOf<T>, 'refId' | 'queryType' | 'intervalMs'>
+  | ('intervalMs' extends keyof DsQueryOf<T> ? 'interval' : never);
+
+/**
+ * One table for the query editor and for the request body: a filter not listed for a type is not sent,
+ * and the wire type of each query type says which filters may be listed.
+ */
 export const QUERY_TYPE_INFO: Record<QueryType, QueryTypeInfo> = {
   incidents: {
     label: 'Incidents',
@@ -46,7 +55,7 @@ export const QUERY_TYPE_INFO: Record<QueryType, QueryTypeInfo> = {
     filters: ['severity', 'type', 'component'],
   },
   variables: { label: 'Variable values', description: 'Components, rules or severities', filters: ['variable'] },
-};
+} satisfies { [T in QueryType]: QueryTypeInfo & { filters: ReadonlyArray<WireFilters<T>> } };
 
 /** How the editor shows one filter: a choice of `options` (variables allowed too), a number or free text. */
 export interface FilterInfo {

@@ -9,34 +9,27 @@ import {
   type DataQueryResponse,
   type MetricFindValue,
 } from '@grafana/data';
+import type { MahavishnuClient } from '@mahavishnu/wire/client';
+import type { DsFrame, DsQueryResponse } from '@mahavishnu/wire/datasource';
+import { ApiError } from '../../api/client';
+import { errorMessage } from '../../api/errors';
 import { QUERY_TYPE_INFO } from './queryTypes';
-import type { IncidentsQuery, QueryType } from './types';
+import type { IncidentsQuery } from './types';
 
 /*
- * The translation between Grafana's query model and the backend's `POST /api/v1/query`
- * (backend/src/datasource/schema.ts), as plain functions: the datasource class only wires them to
- * Grafana's services.
+ * The translation between Grafana's query model and the backend's `POST /api/v1/query`, as plain
+ * functions: the datasource class only wires them to the client. The wire shapes are the backend's own
+ * (its datasource schema, through the shared client).
  */
 
+/** The body of `POST /api/v1/query`, as the client sends it; times in epoch milliseconds. */
+export type BackendRequest = Parameters<MahavishnuClient['query']>[0];
+
 /** One query as the backend reads it: the refId, the type and only that type's filters. */
-export type BackendQuery = { refId: string; queryType: QueryType } & Record<string, string | number>;
+export type BackendQuery = BackendRequest['queries'][number];
 
-/** The body of `POST /api/v1/query`; times in epoch milliseconds. */
-export interface BackendRequest {
-  range: { from: number; to: number };
-  queries: BackendQuery[];
-}
-
-/** One refId's answer: its frames, or the error of a query that failed while it ran (a 404 timeline). */
-export interface BackendResult {
-  frames: DataFrameJSON[];
-  error?: string;
-  status?: number;
-}
-
-export interface BackendResponse {
-  results: Record<string, BackendResult>;
-}
+/** Each refId's answer: its frames, or the error of a query that failed while it ran (a 404 timeline). */
+export type BackendResponse = DsQueryResponse;
 
 /** Resolves dashboard variables in a filter's text. */
 export type Interpolate = (text: string) => string;
@@ -50,7 +43,7 @@ export function toBackendQuery(query: IncidentsQuery, interpolate: Interpolate):
   if (!info) {
     throw new Error(`Unknown query type "${query.queryType}"`);
   }
-  const out: BackendQuery = { refId: query.refId, queryType: query.queryType };
+  const out: Record<string, string | number> = { refId: query.refId, queryType: query.queryType };
   for (const name of info.filters) {
     const raw = query[name];
     const value = typeof raw === 'string' ? interpolate(raw).trim() : raw;
@@ -63,7 +56,8 @@ export function toBackendQuery(query: IncidentsQuery, interpolate: Interpolate):
       out[name] = value;
     }
   }
-  return out;
+  // The filters are those of the query's type (QUERY_TYPE_INFO); the backend checks their values.
+  return out as BackendQuery;
 }
 
 /**
@@ -89,7 +83,7 @@ export function toDataQueryResponse(answer: BackendResponse, refIds: readonly st
     if (result.error) {
       errors.push({ refId, message: result.error, status: result.status });
     }
-    data.push(...result.frames.map((frame) => ({ ...dataFrameFromJSON(frame), refId })));
+    data.push(...result.frames.map((frame) => ({ ...toDataFrame(frame), refId })));
   }
   return errors.length ? { data, errors, state: LoadingState.Error } : { data };
 }
@@ -100,7 +94,12 @@ export function framesOf(answer: BackendResponse, refId: string): DataFrame[] {
   if (result?.error) {
     throw new Error(result.error);
   }
-  return (result?.frames ?? []).map(dataFrameFromJSON);
+  return (result?.frames ?? []).map(toDataFrame);
+}
+
+/** A backend frame is Grafana's `DataFrameJSON`, its field types written as the strings of Grafana's `FieldType`. */
+function toDataFrame(frame: DsFrame): DataFrame {
+  return dataFrameFromJSON(frame as DataFrameJSON);
 }
 
 function column(frame: DataFrame, name: string): unknown[] {
@@ -149,19 +148,19 @@ export function toMetricFindValues(frames: DataFrame[]): MetricFindValue[] {
 }
 
 /**
- * What went wrong with a request through Grafana's proxy: the backend's `{error: {message}}`,
- * Grafana's own `{message}` (an unreachable URL is a 502), or the HTTP status.
+ * What went wrong with a request through Grafana's proxy: the backend's message, or Grafana's own
+ * (an unreachable URL is a 502), with the HTTP status.
  */
 export function fetchErrorMessage(err: unknown): string {
-  const e = (err ?? {}) as {
-    status?: number;
-    statusText?: string;
-    message?: string;
-    data?: { message?: string; error?: { message?: string } };
-  };
-  const message = e.data?.error?.message ?? e.data?.message ?? e.message ?? e.statusText ?? 'unknown error';
-  if (e.status === 401) {
+  const message = errorMessage(err);
+  const status = statusOf(err);
+  if (status === 401) {
     return `${message} (401: check the API key)`;
   }
-  return e.status ? `${message} (${e.status})` : message;
+  return status ? `${message} (${status})` : message;
+}
+
+/** The HTTP status of a refused request. */
+export function statusOf(err: unknown): number | undefined {
+  return err instanceof ApiError ? err.status : undefined;
 }

@@ -1,43 +1,31 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
-import {
-  INCIDENT_STATUSES,
-  INCIDENT_TYPES,
-  SEVERITIES as WIRE_SEVERITIES,
-  type Severity,
-} from '../../../backend/src/schema/vocabulary';
+import type { DsQuery, DsQueryOf } from '@mahavishnu/wire/datasource';
+import { INCIDENT_STATUSES, INCIDENT_TYPES } from '@mahavishnu/wire/vocabulary';
+import { SEVERITIES } from '../../components/common/vocabulary';
 
 /*
- * The enum values come from the backend's zod-free vocabulary; the query types below mirror
- * backend/src/datasource/schema.ts, whose zod schemas a nested plugin must not bundle.
+ * The enum values come from the backend's zod-free vocabulary. The query types and their enums are
+ * the backend's datasource schema's (`import type` only: its zod schemas stay out of the bundle); the
+ * lists below are their values for the editors, checked against those types (and the query types
+ * listed once, in queryTypes.ts's table).
  */
 
 /** The query types of the backend's `POST /api/v1/query`: each answers its own frames. */
-export const QUERY_TYPES = [
-  'incidents',
-  'stats',
-  'timeseries',
-  'events',
-  'timeline',
-  'rules',
-  'components',
-  'annotations',
-  'variables',
-] as const;
-export type QueryType = (typeof QUERY_TYPES)[number];
+export type QueryType = DsQuery['queryType'];
 
-/** Severities worst first, as lists show them. */
-export const SEVERITIES = [...WIRE_SEVERITIES].reverse() as Severity[];
+/** Severities worst first, as lists show them (the plugin's one list). */
+export { SEVERITIES };
 
 export { INCIDENT_STATUSES };
 
 export { INCIDENT_TYPES };
 
-export const METRICS = ['count', 'mttd', 'mttr'] as const;
+export const METRICS = ['count', 'mttd', 'mttr'] as const satisfies ReadonlyArray<DsQueryOf<'timeseries'>['metric']>;
 
 /** What a dashboard variable can list. */
-export const VARIABLES = ['components', 'rules', 'severities'] as const;
-export type VariableName = (typeof VARIABLES)[number];
+export type VariableName = DsQueryOf<'variables'>['variable'];
+export const VARIABLES = ['components', 'rules', 'severities'] as const satisfies readonly VariableName[];
 
 /**
  * A query of a panel, an annotation or a variable. The filters are strings so that they can hold

@@ -1,14 +1,22 @@
 import React from 'react';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { dateTime, type PanelProps } from '@grafana/data';
-import { makeAction, makeIncident, makeRun } from '../../api/fakeClient';
-import * as api from './api';
+import type { IncidentsApi } from '../../api/client';
+import { ClientProvider } from '../../api/context';
+import { makeAction, makeIncident, makeRun } from '../../testing/fakeClient';
 import { IncidentsPanel } from './IncidentsPanel';
 import { DEFAULT_OPTIONS } from './options';
 import type { Incident, PanelOptions, RemediationAction } from './types';
 
-jest.mock('./api');
-const mocked = jest.mocked(api);
+/** The panel's client, each call it makes a mock. */
+const mocked = {
+  listIncidents: jest.fn(),
+  acknowledge: jest.fn(),
+  assign: jest.fn(),
+  resolve: jest.fn(),
+  actions: jest.fn(),
+  runAction: jest.fn(),
+} satisfies Partial<Record<keyof IncidentsApi, jest.Mock>>;
 
 /** Incidents as `GET /api/v1/incidents?status=active` answers them (the contract's example, trimmed), newest first. */
 function incident(p: Partial<Incident> & Pick<Incident, 'incident_id' | 'severity' | 'title'>): Incident {
@@ -72,7 +80,11 @@ function renderPanel(options: Partial<PanelOptions> = {}, width = 1200) {
     timeRange: { from: dateTime(T0 - 3600_000), to: dateTime(T0), raw: { from: 'now-1h', to: 'now' } },
     replaceVariables: (text: string) => text.replace('$component', 'api'),
   } as unknown as PanelProps<PanelOptions>;
-  return render(<IncidentsPanel {...props} />);
+  return render(
+    <ClientProvider client={mocked as unknown as IncidentsApi}>
+      <IncidentsPanel {...props} />
+    </ClientProvider>
+  );
 }
 
 /** The table row of an incident, found by its title. */

@@ -1,18 +1,16 @@
-import {
-  INCIDENT_STATUSES,
-  SEVERITIES as WIRE_SEVERITIES,
-  type IncidentStatus,
-  type Severity,
-} from '../../../backend/src/schema/vocabulary';
-import type { Incident } from '../../../backend/src/schema/incidents';
-import type { ActionRun, Approval, ExecuteAction, RemediationAction } from '../../../backend/src/schema/remediation';
+import type { IncidentFilter } from '@mahavishnu/wire/client';
+import type { Incident } from '@mahavishnu/wire/incidents';
+import type { ActionRun, Approval, RemediationAction } from '@mahavishnu/wire/remediation';
+import { INCIDENT_STATUSES, type IncidentStatus, type Severity } from '@mahavishnu/wire/vocabulary';
+import { SEVERITIES } from '../../components/common/vocabulary';
+
 /*
  * The wire shapes the panel reads: the enums come from the backend's zod-free vocabulary and the
  * record types from its zod schemas (`import type` only: nothing of zod reaches the panel's bundle).
  */
 
-/** Severities worst first, as lists show them. */
-export const SEVERITIES = [...WIRE_SEVERITIES].reverse() as Severity[];
+/** Severities worst first, as lists show them (the plugin's one list). */
+export { SEVERITIES };
 export type { Severity };
 
 export { INCIDENT_STATUSES };
@@ -20,18 +18,11 @@ export type { IncidentStatus };
 
 export type { ActionRun, Approval, Incident, RemediationAction };
 
-/** The body of a run: who approved it, where its risk needs an approval, and whether it is a dry run. */
-export type RunActionBody = Pick<Partial<ExecuteAction>, 'approved_by' | 'dry_run'>;
-
-/** The filters of `GET /api/v1/incidents` that the panel sets. */
-export interface IncidentFilters {
-  status?: string;
-  severity?: string;
-  component?: string;
-  /** ISO 8601: incidents detected since then (not sent for active incidents, which are news however old). */
-  since?: string;
-  limit?: number;
-}
+/**
+ * The filters of `GET /api/v1/incidents` that the panel sets; `since` is not sent for active incidents,
+ * which are news however old.
+ */
+export type IncidentFilters = Pick<IncidentFilter, 'status' | 'severity' | 'component' | 'since' | 'limit'>;
 
 /** The columns the wide view can show. */
 export const COLUMNS = ['severity', 'title', 'status', 'type', 'components', 'assignee', 'detected', 'id'] as const;

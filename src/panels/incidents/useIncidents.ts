@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { listIncidents } from './api';
+import { useClient } from '../../api/context';
+import { errorMessage } from '../../api/errors';
 import type { Incident, IncidentFilters } from './types';
 
 export interface IncidentsState {
@@ -17,6 +18,7 @@ export interface IncidentsState {
  * last list stays, with the error beside it.
  */
 export function useIncidents(filters: IncidentFilters, refreshKey: unknown): IncidentsState {
+  const api = useClient();
   const [reloads, setReloads] = useState(0);
   const [answer, setAnswer] = useState<{ request?: string; incidents: Incident[]; error?: string }>({ incidents: [] });
   // Filters arrive as a new object on every render: compare them by value.
@@ -25,14 +27,15 @@ export function useIncidents(filters: IncidentFilters, refreshKey: unknown): Inc
 
   useEffect(() => {
     let current = true;
-    listIncidents(JSON.parse(filtersKey)).then(
+    api.listIncidents(JSON.parse(filtersKey)).then(
       (incidents) => current && setAnswer({ request, incidents }),
-      (err: Error) => current && setAnswer((last) => ({ request, incidents: last.incidents, error: err.message }))
+      (err: unknown) =>
+        current && setAnswer((last) => ({ request, incidents: last.incidents, error: errorMessage(err) }))
     );
     return () => {
       current = false;
     };
-  }, [filtersKey, request]);
+  }, [api, filtersKey, request]);
 
   const reload = useCallback(() => setReloads((n) => n + 1), []);
   return { incidents: answer.incidents, error: answer.error, loading: answer.request !== request, reload };

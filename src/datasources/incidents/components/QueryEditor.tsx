@@ -3,12 +3,13 @@ import type { QueryEditorProps } from '@grafana/data';
 import { Combobox, InlineField, InlineFieldRow, Stack, type ComboboxOption } from '@grafana/ui';
 import type { IncidentsDataSource } from '../datasource';
 import { QUERY_TYPE_INFO } from '../queryTypes';
-import { QUERY_TYPES, type IncidentsOptions, type IncidentsQuery, type QueryType } from '../types';
+import type { IncidentsOptions, IncidentsQuery, QueryType } from '../types';
 import { FilterFields } from './FilterFields';
 
 type Props = QueryEditorProps<IncidentsDataSource, IncidentsQuery, IncidentsOptions>;
 
-const TYPE_OPTIONS: Array<ComboboxOption<QueryType>> = QUERY_TYPES.map((t) => ({
+// One option per query type of the backend, in the order of the table (whose keys the wire type fixes).
+const TYPE_OPTIONS: Array<ComboboxOption<QueryType>> = (Object.keys(QUERY_TYPE_INFO) as QueryType[]).map((t) => ({
   value: t,
   label: QUERY_TYPE_INFO[t].label,
   description: QUERY_TYPE_INFO[t].description,

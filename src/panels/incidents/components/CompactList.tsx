@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import type { Incident } from '../types';
-import { SeverityBadge } from './SeverityBadge';
+import { SeverityBadge } from '../../../components/common/Badges';
 
 interface Props {
   incidents: Incident[];
@@ -18,7 +18,7 @@ export function CompactList({ incidents, actions }: Props) {
     <ul className={s.list} aria-label="Incidents">
       {incidents.map((incident) => (
         <li key={incident.incident_id} className={s.row}>
-          <SeverityBadge severity={incident.severity} />
+          <SeverityBadge severity={incident.severity} text={incident.severity} />
           <span className={s.title} title={incident.title}>
             {incident.title}
           </span>

@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
 import { Button, Dropdown, IconButton, Menu, Stack } from '@grafana/ui';
-import { acknowledge, assign, resolve } from '../api';
+import { useClient } from '../../../api/context';
+import { errorMessage } from '../../../api/errors';
 import type { Incident } from '../types';
 import { PromptDialog } from './PromptDialog';
 import { RunActionDialog } from './RunActionDialog';
@@ -18,15 +19,16 @@ type Dialog = 'assign' | 'run' | 'resolve';
 
 /** Acknowledge, Assign, Run action and Resolve for one incident, as buttons or as one menu. */
 export function IncidentActions({ incident, compact, onChanged, onError }: Props) {
+  const api = useClient();
   const [dialog, setDialog] = useState<Dialog>();
   const id = incident.incident_id;
   const open = incident.status !== 'resolved' && incident.status !== 'closed';
   const canAcknowledge = open && !incident.acknowledged_at;
 
   const onAcknowledge = () =>
-    acknowledge(id).then(
+    api.acknowledge(id).then(
       () => onChanged(`Acknowledged ${incident.title}`),
-      (err: Error) => onError(`Cannot acknowledge ${incident.title}: ${err.message}`)
+      (err: unknown) => onError(`Cannot acknowledge ${incident.title}: ${errorMessage(err)}`)
     );
   const done = (notice: string) => {
     setDialog(undefined);
@@ -71,7 +73,7 @@ export function IncidentActions({ incident, compact, onChanged, onError }: Props
           initial={incident.assigned_to ?? ''}
           required
           onConfirm={async (who) => {
-            await assign(id, who);
+            await api.assign(id, who);
             done(`Assigned ${incident.title} to ${who}`);
           }}
           onDismiss={() => setDialog(undefined)}
@@ -84,7 +86,7 @@ export function IncidentActions({ incident, compact, onChanged, onError }: Props
           confirmText="Resolve"
           multiline
           onConfirm={async (notes) => {
-            await resolve(id, notes || undefined);
+            await api.resolve(id, notes || undefined);
             done(`Resolved ${incident.title}`);
           }}
           onDismiss={() => setDialog(undefined)}

@@ -4,10 +4,11 @@ import { dateTimeFormat, dateTimeFormatTimeAgo, type GrafanaTheme2 } from '@graf
 import { useStyles2 } from '@grafana/ui';
 import { COLUMN_LABELS } from '../options';
 import type { Column, Incident } from '../types';
-import { SeverityBadge } from './SeverityBadge';
+import { SeverityBadge } from '../../../components/common/Badges';
 
 const CELLS: Record<Column, (i: Incident) => ReactNode> = {
-  severity: (i) => <SeverityBadge severity={i.severity} />,
+  // The panel writes severities as the dashboards' filters and variables do: the value itself.
+  severity: (i) => <SeverityBadge severity={i.severity} text={i.severity} />,
   title: (i) => i.title,
   status: (i) => i.status,
   type: (i) => i.incident_type,

@@ -1,5 +1,6 @@
 import React, { useState, type FormEvent } from 'react';
 import { Alert, Button, Field, Input, Modal, TextArea } from '@grafana/ui';
+import { errorMessage } from '../../../api/errors';
 
 interface Props {
   title: string;
@@ -35,7 +36,7 @@ export function PromptDialog({
     try {
       await onConfirm(value.trim());
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
       setBusy(false);
     }
   };

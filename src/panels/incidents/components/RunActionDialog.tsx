@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Alert, Button, Field, Input, LoadingPlaceholder, Menu, Modal } from '@grafana/ui';
-import { actions, runAction } from '../api';
+import { useClient } from '../../../api/context';
+import { errorMessage } from '../../../api/errors';
 import type { ActionRun, Approval, Incident, RemediationAction } from '../types';
 
 interface Props {
@@ -17,6 +18,7 @@ const APPROVAL_TEXT: Record<Approval, string> = {
 
 /** The incident's remediation actions as a small menu; one that needs an approval asks who approved it. */
 export function RunActionDialog({ incident, onRan, onDismiss }: Props) {
+  const api = useClient();
   const [list, setList] = useState<RemediationAction[]>();
   const [loadError, setLoadError] = useState<string>();
   const [chosen, setChosen] = useState<RemediationAction>();
@@ -26,14 +28,14 @@ export function RunActionDialog({ incident, onRan, onDismiss }: Props) {
 
   useEffect(() => {
     let current = true;
-    actions(incident.incident_id).then(
+    api.actions(incident.incident_id).then(
       (found) => current && setList(found),
-      (err: Error) => current && setLoadError(err.message)
+      (err: unknown) => current && setLoadError(errorMessage(err))
     );
     return () => {
       current = false;
     };
-  }, [incident.incident_id]);
+  }, [api, incident.incident_id]);
 
   const needsApproval = Boolean(chosen && chosen.approval !== 'none');
 
@@ -44,14 +46,14 @@ export function RunActionDialog({ incident, onRan, onDismiss }: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      const run = await runAction(
+      const run = await api.runAction(
         incident.incident_id,
         chosen.action_id,
         needsApproval ? { approved_by: approvedBy.trim() } : {}
       );
       onRan(chosen, run);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
       setBusy(false);
     }
   };

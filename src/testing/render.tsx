@@ -1,8 +1,8 @@
 import React, { type ReactElement } from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 import { render, screen } from '@testing-library/react';
-import type { IncidentsApi } from './client';
-import { ClientProvider } from './context';
+import type { IncidentsApi } from '../api/client';
+import { ClientProvider } from '../api/context';
 
 /*
  * Test helpers: render a page with a fake client at a URL, and read the URL back.

@@ -1,9 +1,9 @@
-import type { IncidentEventDto } from '../../backend/src/schema/events';
-import type { Incident, Stats, TimelineEntry } from '../../backend/src/schema/incidents';
-import type { ActionRun, RemediationAction } from '../../backend/src/schema/remediation';
-import type { DetectionRule, RuleTestResult } from '../../backend/src/schema/rules';
-import type { ActionApproval } from '../../backend/src/schema/security';
-import { ApiError, type IncidentDetail, type IncidentFilter, type IncidentsApi } from './client';
+import type { IncidentEventDto } from '@mahavishnu/wire/events';
+import type { Incident, Stats, TimelineEntry } from '@mahavishnu/wire/incidents';
+import type { ActionRun, RemediationAction } from '@mahavishnu/wire/remediation';
+import type { DetectionRule, RuleTestResult } from '@mahavishnu/wire/rules';
+import type { ActionApproval } from '@mahavishnu/wire/security';
+import { ApiError, type IncidentDetail, type IncidentFilter, type IncidentsApi } from '../api/client';
 
 /*
  * A hand-written, in-memory backend for the pages' tests: it keeps incidents, actions and rules, changes them
@@ -144,7 +144,7 @@ interface FakeData {
 export class FakeClient implements IncidentsApi {
   readonly calls: Array<{ method: keyof IncidentsApi; args: unknown[] }> = [];
   incidents: Incident[];
-  actions: Record<string, RemediationAction[]>;
+  actionsByIncident: Record<string, RemediationAction[]>;
   timelines: Record<string, TimelineEntry[]>;
   postmortems: Record<string, string>;
   rules: DetectionRule[];
@@ -156,7 +156,7 @@ export class FakeClient implements IncidentsApi {
 
   constructor(data: FakeData = {}) {
     this.incidents = data.incidents ?? [];
-    this.actions = data.actions ?? {};
+    this.actionsByIncident = data.actions ?? {};
     this.timelines = data.timelines ?? {};
     this.postmortems = data.postmortems ?? {};
     this.rules = data.rules ?? [];
@@ -192,7 +192,7 @@ export class FakeClient implements IncidentsApi {
       incident.timeline = this.timelines[id] ?? [];
     }
     if (include.includes('actions')) {
-      incident.actions = this.actions[id] ?? [];
+      incident.actions = this.actionsByIncident[id] ?? [];
     }
     if (include.includes('postmortem')) {
       incident.postmortem = this.postmortems[id] ?? `# Incident Post-Mortem: ${id}\n`;
@@ -234,13 +234,18 @@ export class FakeClient implements IncidentsApi {
     return this.timelines[id] ?? [];
   }
 
+  async actions(id: string): Promise<RemediationAction[]> {
+    this.record('actions', id);
+    return this.actionsByIncident[id] ?? [];
+  }
+
   async runAction(
     id: string,
     actionId: string,
     body: { approved_by?: string; dry_run?: boolean; params?: Record<string, string> } = {}
   ): Promise<ActionRun> {
     this.record('runAction', id, actionId, body);
-    const action = (this.actions[id] ?? []).find((a) => a.action_id === actionId);
+    const action = (this.actionsByIncident[id] ?? []).find((a) => a.action_id === actionId);
     if (!action) {
       throw new ApiError(404, 'not_found', `action ${actionId} not found`);
     }
@@ -264,7 +269,7 @@ export class FakeClient implements IncidentsApi {
       params: body.params ?? {},
       detail: body.dry_run ? 'would POST http://service/restart' : 'HTTP 200',
     });
-    this.actions[id] = (this.actions[id] ?? []).map((a) =>
+    this.actionsByIncident[id] = (this.actionsByIncident[id] ?? []).map((a) =>
       a.action_id === actionId ? { ...a, state: run.status, runs: [...a.runs, run] } : a
     );
     return run;
@@ -273,7 +278,7 @@ export class FakeClient implements IncidentsApi {
   /** Approves like the backend without keys: the named approver, for one run, for 15 minutes. */
   async approveAction(id: string, actionId: string, body: { approved_by?: string } = {}): Promise<ActionApproval> {
     this.record('approveAction', id, actionId, body);
-    const action = (this.actions[id] ?? []).find((a) => a.action_id === actionId);
+    const action = (this.actionsByIncident[id] ?? []).find((a) => a.action_id === actionId);
     if (!action) {
       throw new ApiError(404, 'not_found', `action ${actionId} not found`);
     }

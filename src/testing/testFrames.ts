@@ -1,26 +1,25 @@
-import type { DataFrameJSON, FieldType } from '@grafana/data';
-import type { BackendResponse } from './request';
+import type { DsFrame, DsQueryResponse, FieldType } from '@mahavishnu/wire/datasource';
 
 /*
- * Backend answers for the tests, in the shape of backend/src/datasource/frames.ts and with the rows
- * that backend/src/datasource/queries.test.ts expects of its fixture.
+ * Backend answers for the datasource's tests, of the backend's frame type and with the rows that the
+ * backend's own datasource tests expect of their fixture.
  */
 
 export const T0 = Date.parse('2026-11-26T10:00:00Z');
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 
-type Column = [name: string, type: `${FieldType}`, values: unknown[]];
+type Column = [name: string, type: FieldType, values: unknown[]];
 
 /** A frame as the backend's `frame()` writes it: fields in `schema`, values column by column in `data`. */
-export function backendFrame(refId: string, name: string, columns: Column[]): DataFrameJSON {
+export function backendFrame(refId: string, name: string, columns: Column[]): DsFrame {
   return {
-    schema: { refId, name, fields: columns.map(([n, type]) => ({ name: n, type: type as FieldType })) },
+    schema: { refId, name, fields: columns.map(([n, type]) => ({ name: n, type })) },
     data: { values: columns.map(([, , values]) => values) },
   };
 }
 
-export function incidentsFrame(refId: string): DataFrameJSON {
+export function incidentsFrame(refId: string): DsFrame {
   return backendFrame(refId, 'incidents', [
     ['detected_at', 'time', [T0 + 7 * MIN, T0 + 5 * MIN]],
     ['incident_id', 'string', ['INC-2', 'INC-1']],
@@ -37,7 +36,7 @@ export function incidentsFrame(refId: string): DataFrameJSON {
   ]);
 }
 
-export function annotationsFrame(refId: string): DataFrameJSON {
+export function annotationsFrame(refId: string): DsFrame {
   return backendFrame(refId, 'incident annotations', [
     ['time', 'time', [T0 - HOUR, T0 + 5 * MIN]],
     ['timeEnd', 'time', [T0 + HOUR, T0 + 20 * MIN]],
@@ -63,13 +62,13 @@ export function annotationsFrame(refId: string): DataFrameJSON {
   ]);
 }
 
-export function variableFrame(refId: string, options: Array<[text: string, value: string]>): DataFrameJSON {
+export function variableFrame(refId: string, options: Array<[text: string, value: string]>): DsFrame {
   return backendFrame(refId, 'variable', [
     ['text', 'string', options.map(([text]) => text)],
     ['value', 'string', options.map(([, value]) => value)],
   ]);
 }
 
-export function answer(results: BackendResponse['results']): BackendResponse {
+export function answer(results: DsQueryResponse['results']): DsQueryResponse {
   return { results };
 }
