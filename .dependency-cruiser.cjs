@@ -15,6 +15,8 @@ module.exports = {
   ],
   options: {
     tsPreCompilationDeps: true,
+    // The plugin reaches the wire types through tsconfig.json's paths (@mahavishnu/wire/*).
+    tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
   },
 };
