@@ -24,6 +24,7 @@ import { AutoResponder } from './remediation/auto-responder';
 import { RemediationService } from './remediation/remediation-service';
 import { OutboundGuard } from './security/outbound';
 import { createHttpClient, type HttpClient } from './util/http-client';
+import { WorkerBacktester } from './rules/backtests';
 import { RuleService } from './rules/rule-service';
 import { AuditLog } from './security/audit';
 import { KeyRing } from './security/keys';
@@ -168,6 +169,11 @@ export class IncidentManager {
       engine,
       clock,
       { retentionSeconds: config.detection.events_retention_seconds, maxEvents: config.detection.max_events },
+      new WorkerBacktester({
+        workers: config.detection.backtest_workers,
+        queue: config.detection.backtest_queue,
+        timeoutSeconds: config.detection.backtest_timeout_seconds,
+      }),
       () => leadership.signal({ kind: 'rules' })
     );
     const incidents = new IncidentService(store, engine, clock);
@@ -324,6 +330,7 @@ export class IncidentManager {
     await this.services.runner.settle();
     this.services.relay.close();
     await this.services.relay.settle();
+    await this.services.rules.close();
     // Leading: the lease is given up, so a standby takes over at its next heartbeat.
     await this.services.cluster.close();
     await this.closeHttp();

@@ -6,7 +6,7 @@ import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
 import { ConflictError, NotFoundError, ValidationError } from '../util/errors';
 import { SerialQueue } from '../util/serial-queue';
-import { testRule } from './rule-tester';
+import type { Backtester } from './backtests';
 
 /** Detection rules: the built-ins (tunable, not deletable) and custom ones; every change reaches the engine. */
 export class RuleService {
@@ -18,6 +18,8 @@ export class RuleService {
     private readonly engine: IncidentEngine,
     private readonly clock: Clock,
     private readonly limits: { retentionSeconds: number; maxEvents: number },
+    /** Runs backtests off the event loop. */
+    private readonly backtester: Backtester,
     /** Told after a rule changes (other replicas re-read the rules). */
     private readonly changed: () => Promise<void> = async () => undefined
   ) {}
@@ -97,8 +99,14 @@ export class RuleService {
     });
   }
 
-  test(id: string, events: unknown[]): RuleTestResult {
-    return testRule(this.get(id), events, { ...this.limits, now: this.clock.now() });
+  /** Which incidents the rule would open on `events` (a backtest, on a worker thread). */
+  test(id: string, events: unknown[]): Promise<RuleTestResult> {
+    return this.backtester.run(this.get(id), events, { ...this.limits, now: this.clock.now() });
+  }
+
+  /** Stops the backtests' workers (at shutdown). */
+  close(): Promise<void> {
+    return this.backtester.close();
   }
 
   private applyPatch(rule: DetectionRule, patch: DetectionRulePatch): DetectionRule {

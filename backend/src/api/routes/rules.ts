@@ -6,7 +6,6 @@ import {
   RuleTestRequestSchema,
   RuleTestResultSchema,
 } from '../../schema/rules';
-import { retryWithoutConversionKeys } from '../../schema/safe-parse';
 import { route, type RouteDef } from '../route';
 import type { Services } from '../services';
 
@@ -95,10 +94,10 @@ export function ruleRoutes(s: Services): RouteDef[] {
       summary: 'Which incidents the rule would open on these events; nothing is stored in a dry run',
       body: RuleTestRequestSchema,
       response: RuleTestResultSchema,
-      errors: [404],
+      errors: [404, 413, 503],
       handler: async ({ params, body }) => {
-        // The tester validates the events itself (naming `events[i]`); see retryWithoutConversionKeys.
-        const result = retryWithoutConversionKeys(body.events, (events) => s.rules.test(params.id, events as unknown[]));
+        // Off the event loop, on a worker thread; the tester validates the events itself (naming `events[i]`).
+        const result = await s.rules.test(params.id, body.events);
         if (!body.dry_run) {
           await s.ingest.ingestBody(body.events);
         }
