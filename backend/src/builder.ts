@@ -164,16 +164,18 @@ export class IncidentManager {
     await keys.load();
     const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock) };
     const audit = new AuditLog(store, clock, logger);
+    const backtester = new WorkerBacktester({
+      workers: config.detection.backtest_workers,
+      queue: config.detection.backtest_queue,
+      timeoutSeconds: config.detection.backtest_timeout_seconds,
+    });
+    metrics.countBacktests(() => backtester.running);
     const rules = new RuleService(
       store,
       engine,
       clock,
       { retentionSeconds: config.detection.events_retention_seconds, maxEvents: config.detection.max_events },
-      new WorkerBacktester({
-        workers: config.detection.backtest_workers,
-        queue: config.detection.backtest_queue,
-        timeoutSeconds: config.detection.backtest_timeout_seconds,
-      }),
+      backtester,
       () => leadership.signal({ kind: 'rules' })
     );
     const incidents = new IncidentService(store, engine, clock);
