@@ -162,7 +162,7 @@ export class IncidentManager {
     const ingest = new IngestService(committer, clock, metrics, config.ingest.max_batch, limiter);
     const keys = new KeyRing(store, clock, config.security.auth.keys, opts.env ?? process.env, () => leadership.signal({ kind: 'keys' }));
     await keys.load();
-    const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock) };
+    const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock, store.signatures) };
     const audit = new AuditLog(store, clock, logger);
     const backtester = new WorkerBacktester({
       workers: config.detection.backtest_workers,

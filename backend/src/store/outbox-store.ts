@@ -151,7 +151,7 @@ export class OutboxStore {
 }
 
 function toRow(r: OutboxRecord): Omit<OutboxTable, 'seq'> {
-  return { ...r, message: JSON.stringify(r.message), claimed_by: null, claimed_until: null };
+  return { ...r, message: JSON.stringify(r.message), claimed_by: null, claimed_until: null, last_attempt_at: null };
 }
 
 function fromRow(row: Selectable<OutboxTable>): OutboxRecord {
