@@ -106,7 +106,7 @@ describe('a replayed Grafana webhook, to backend processes', () => {
     for (const name of ['r1', 'r2']) {
       procs.push(await spawnBackend(join(dir, name), { ...env, MAHAVISHNU_REPLICA_ID: name }));
     }
-    await until('a replica to lead', async () => (await (await fetch(`${procs[0].url}/api/v1/cluster`)).json()).leader !== null);
+    await until('a replica to lead', async () => ((await (await fetch(`${procs[0].url}/api/v1/cluster`)).json()) as { leader: unknown }).leader !== null);
     const ts = Math.floor(Date.now() / 1000);
     expect((await post(procs[0].url, body, signed(ts))).status).toBe(202);
     expect(await post(procs[1].url, body, signed(ts))).toMatchObject(REPLAY);

@@ -102,4 +102,6 @@ export interface OutboxRecord {
   created_at: number;
   next_attempt_at: number | null;
   sent_at: number | null;
+  /** When the latest attempt started; counted in `attempts` before the message went out. */
+  last_attempt_at: number | null;
 }
