@@ -91,6 +91,16 @@ describe('backtests off the event loop', () => {
     expect((await b.get('/healthz')).status).toBe(200);
   });
 
+  it('stores the events of a backtest with dry_run false, and only those of a dry run not', async () => {
+    const b = await start(config({}));
+    const events = big.slice(0, 5).map((e) => ({ ...e, event_id: `kept_${e.event_id}` }));
+    expect(await b.post('/api/v1/rules/error_burst/test', { events, dry_run: true })).toMatchObject({ status: 200, body: { events_evaluated: 5 } });
+    expect((await b.get('/api/v1/events?source=svc-0')).body).toEqual([]);
+    expect(await b.post('/api/v1/rules/error_burst/test', { events, dry_run: false })).toMatchObject({ status: 200, body: { events_evaluated: 5 } });
+    expect((await b.get('/api/v1/events?limit=100')).body.map((e: { event_id: string }) => e.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
+    expect((await b.post('/api/v1/rules/no_such_rule/test', { events })).status).toBe(404);
+  });
+
   it('still names the failing event of a backtest with 400', async () => {
     const b = await start(config({}));
     const res = await b.post('/api/v1/rules/error_burst/test', { events: [big[0], { event_type: 'api_error', source: 7, message: 'x' }] });

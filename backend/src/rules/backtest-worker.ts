@@ -1,24 +1,13 @@
 import { parentPort } from 'node:worker_threads';
-import type { DetectionRule } from '../schema/rules';
-import { retryWithoutConversionKeys } from '../schema/safe-parse';
 import { HttpError } from '../util/errors';
 import type { WorkerAnswer } from '../util/worker-pool';
-import { testRule } from './rule-tester';
+import { runBacktest, type BacktestJob, type BacktestOutcome } from './backtest-request';
 
-/** One backtest as the pool hands it to a worker thread. */
-export interface BacktestJob {
-  rule: DetectionRule;
-  events: unknown[];
-  opts: { retentionSeconds: number; maxEvents: number; now: number };
-}
-
-// A worker thread of the backtest pool (rules/backtests.ts): runs `testRule` off the event loop.
+// A worker thread of the backtest pool (rules/backtests.ts): parses and runs backtests off the event loop.
 parentPort?.on('message', ({ id, input }: { id: number; input: BacktestJob }) => {
-  let answer: WorkerAnswer<unknown>;
+  let answer: WorkerAnswer<BacktestOutcome>;
   try {
-    // The tester validates the events itself (naming `events[i]`); see retryWithoutConversionKeys.
-    const result = retryWithoutConversionKeys(input.events, (events) => testRule(input.rule, events as unknown[], input.opts));
-    answer = { id, ok: true, result };
+    answer = { id, ok: true, result: runBacktest(input) };
   } catch (err) {
     const e = err as Error;
     answer = {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { DetectionRule, RuleTestResult } from '../schema/rules';
+import type { DetectionRule } from '../schema/rules';
 import { HttpError, UnavailableError, type FieldProblem } from '../util/errors';
 import { PoolError, WorkerJobError, WorkerPool } from '../util/worker-pool';
-import type { BacktestJob } from './backtest-worker';
+import type { BacktestJob, BacktestOutcome } from './backtest-request';
 
 /** A backtest that ran over `detection.backtest_timeout_seconds`: too large to run here. */
 export class BacktestTooLargeError extends HttpError {
@@ -17,7 +17,8 @@ export class BacktestTooLargeError extends HttpError {
 
 /** Runs backtests; the engine's event loop never does. */
 export interface Backtester {
-  run(rule: DetectionRule, events: unknown[], opts: BacktestJob['opts']): Promise<RuleTestResult>;
+  /** Parses the request's `body` (its bytes as sent) and replays its events through the rule. */
+  run(ruleId: string, rule: DetectionRule | null, body: Uint8Array, opts: BacktestJob['opts']): Promise<BacktestOutcome>;
   close(): Promise<void>;
 }
 
@@ -37,7 +38,7 @@ const WORKER_FILE = join(__dirname, `backtest-worker${__filename.endsWith('.ts')
  * which would hold the event loop (ingest, /healthz, every stream) for seconds (reliability.md, item 23).
  */
 export class WorkerBacktester implements Backtester {
-  private readonly pool: WorkerPool<BacktestJob, RuleTestResult>;
+  private readonly pool: WorkerPool<BacktestJob, BacktestOutcome>;
 
   constructor(private readonly limits: BacktestLimits) {
     this.pool = new WorkerPool({ file: WORKER_FILE, size: limits.workers, queue: limits.queue, timeoutMs: limits.timeoutSeconds * 1000 });
@@ -48,9 +49,12 @@ export class WorkerBacktester implements Backtester {
     return this.pool.running;
   }
 
-  async run(rule: DetectionRule, events: unknown[], opts: BacktestJob['opts']): Promise<RuleTestResult> {
+  async run(ruleId: string, rule: DetectionRule | null, body: Uint8Array, opts: BacktestJob['opts']): Promise<BacktestOutcome> {
+    // Moved to the worker, not copied (a body may be 10 MB or more); a body that shares its memory with others is copied first.
+    const own = body.buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body.buffer : null;
+    const buffer = own ?? new Uint8Array(body).buffer;
     try {
-      return await this.pool.run({ rule, events, opts });
+      return await this.pool.run({ ruleId, rule, body: new Uint8Array(buffer), opts }, [buffer]);
     } catch (err) {
       throw this.answer(err);
     }

@@ -1,11 +1,12 @@
 import { BUILTIN_RULES } from '../detection/builtin-rules';
 import { validateEscalations } from '../detection/escalation';
 import type { IncidentEngine } from '../engine/engine';
-import { DetectionRuleSchema, type DetectionRule, type DetectionRuleCreate, type DetectionRulePatch, type RuleTestResult } from '../schema/rules';
+import { DetectionRuleSchema, type DetectionRule, type DetectionRuleCreate, type DetectionRulePatch } from '../schema/rules';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
 import { ConflictError, NotFoundError, ValidationError } from '../util/errors';
 import { SerialQueue } from '../util/serial-queue';
+import type { BacktestOutcome } from './backtest-request';
 import type { Backtester } from './backtests';
 
 /** Detection rules: the built-ins (tunable, not deletable) and custom ones; every change reaches the engine. */
@@ -99,9 +100,12 @@ export class RuleService {
     });
   }
 
-  /** Which incidents the rule would open on `events` (a backtest, on a worker thread). */
-  test(id: string, events: unknown[]): Promise<RuleTestResult> {
-    return this.backtester.run(this.get(id), events, { ...this.limits, now: this.clock.now() });
+  /**
+   * Which incidents the rule would open on the events of a `POST /api/v1/rules/{id}/test` body (its
+   * bytes as sent): a backtest, parsed and run on a worker thread.
+   */
+  test(id: string, body: Uint8Array): Promise<BacktestOutcome> {
+    return this.backtester.run(id, this.rules.get(id) ?? null, body, { ...this.limits, now: this.clock.now() });
   }
 
   /** Stops the backtests' workers (at shutdown). */

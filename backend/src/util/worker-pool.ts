@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 
 /** What a pool's worker answers for one job: its result, or the error it threw, as plain data. */
 export type WorkerAnswer<R> = { id: number; ok: true; result: R } | { id: number; ok: false; error: { name: string; message: string; status?: number; code?: string; details?: unknown } };
@@ -35,6 +35,7 @@ export interface WorkerPoolOptions {
 
 interface Job<I, R> {
   input: I;
+  transfer: TransferListItem[];
   resolve: (r: R) => void;
   reject: (e: Error) => void;
 }
@@ -65,13 +66,16 @@ export class WorkerPool<I, R> {
     return this.slots.filter((s) => s.busy).length;
   }
 
-  /** Runs `input` in a worker; rejects with PoolError when refused or given up, WorkerJobError when the job threw. */
-  run(input: I): Promise<R> {
+  /**
+   * Runs `input` in a worker (moving what `transfer` lists rather than copying it); rejects with
+   * PoolError when refused or given up, WorkerJobError when the job threw.
+   */
+  run(input: I, transfer: TransferListItem[] = []): Promise<R> {
     if (this.closed) {
       return Promise.reject(new PoolError({ kind: 'closed' }));
     }
     return new Promise<R>((resolve, reject) => {
-      const job = { input, resolve, reject };
+      const job = { input, transfer, resolve, reject };
       const slot = this.freeSlot();
       if (slot) {
         this.start(slot, job);
@@ -141,7 +145,7 @@ export class WorkerPool<I, R> {
     slot.worker.on('message', onMessage);
     slot.worker.once('error', onError);
     slot.worker.once('exit', onExit);
-    slot.worker.postMessage({ id, input: job.input });
+    slot.worker.postMessage({ id, input: job.input }, job.transfer);
   }
 
   /** A worker that ran over its time or died is ended and forgotten; the next job gets a new one. */
