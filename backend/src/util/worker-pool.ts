@@ -145,7 +145,12 @@ export class WorkerPool<I, R> {
     slot.worker.on('message', onMessage);
     slot.worker.once('error', onError);
     slot.worker.once('exit', onExit);
-    slot.worker.postMessage({ id, input: job.input }, job.transfer);
+    try {
+      slot.worker.postMessage({ id, input: job.input }, job.transfer);
+    } catch (err) {
+      // The input could not be sent (something in it cannot be cloned or moved): the worker is fine.
+      finish(() => job.reject(err as Error), true);
+    }
   }
 
   /** A worker that ran over its time or died is ended and forgotten; the next job gets a new one. */
