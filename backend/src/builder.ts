@@ -24,6 +24,7 @@ import { AutoResponder } from './remediation/auto-responder';
 import { RemediationService } from './remediation/remediation-service';
 import { OutboundGuard } from './security/outbound';
 import { createHttpClient, type HttpClient } from './util/http-client';
+import { WorkerBacktester } from './rules/backtests';
 import { RuleService } from './rules/rule-service';
 import { AuditLog } from './security/audit';
 import { KeyRing } from './security/keys';
@@ -160,15 +161,22 @@ export class IncidentManager {
     const ingest = new IngestService(committer, clock, metrics, config.ingest.max_batch, limiter);
     const keys = new KeyRing(store, clock, config.security.auth.keys, opts.env ?? process.env, () => leadership.signal({ kind: 'keys' }));
     await keys.load();
-    const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock) };
+    const security = { keys, grafanaWebhook: grafanaWebhookVerifier(config, opts.env ?? process.env, clock, store.signatures) };
     const audit = new AuditLog(store, clock, logger, config.security.audit);
     // What the log holds past its retention or its most entries goes at start, then on the audit log's timer.
     await audit.maintain().catch((err: unknown) => logger.error({ err }, 'could not prune the audit log at start; its timer tries again'));
+    const backtester = new WorkerBacktester({
+      workers: config.detection.backtest_workers,
+      queue: config.detection.backtest_queue,
+      timeoutSeconds: config.detection.backtest_timeout_seconds,
+    });
+    metrics.countBacktests(() => backtester.running);
     const rules = new RuleService(
       store,
       engine,
       clock,
       { retentionSeconds: config.detection.events_retention_seconds, maxEvents: config.detection.max_events },
+      backtester,
       () => leadership.signal({ kind: 'rules' })
     );
     const incidents = new IncidentService(store, engine, clock);
@@ -327,6 +335,7 @@ export class IncidentManager {
     this.services.relay.close();
     await this.services.relay.settle();
     await this.services.audit.close();
+    await this.services.rules.close();
     // Leading: the lease is given up, so a standby takes over at its next heartbeat.
     await this.services.cluster.close();
     await this.closeHttp();

@@ -72,7 +72,7 @@ afterEach(async () => {
 });
 
 describe('kill -9 in the response path', () => {
-  it('delivers after a restart a notification that was in flight, with the same delivery id and dedup key; then never again', async () => {
+  it('delivers after a restart a notification that was in flight, with the same delivery id and dedup key, counting both attempts; then never again', async () => {
     const env = writeConfig();
     hook.reply = 'hang';
     proc = await spawnBackend(dir, env);
@@ -86,7 +86,13 @@ describe('kill -9 in the response path', () => {
     const [before, after] = hook.requests.map((r) => ({ delivery: r.headers['x-mahavishnu-delivery'], body: JSON.parse(r.body) }));
     expect(after.delivery).toBe(before.delivery);
     expect(after.body).toMatchObject({ incident_id: id, event: 'incident_created' });
-    await until('the delivery recorded as sent', async () => (await call('GET', `/api/v1/incidents/${id}/notifications`)).body[0].status === 'sent');
+    const sent = await until('the delivery recorded as sent', async () => {
+      const [d] = (await call('GET', `/api/v1/incidents/${id}/notifications`)).body;
+      return d.status === 'sent' ? d : null;
+    });
+    // The receiver got two attempts, and the history says two: the first was counted before it went out.
+    expect(sent).toMatchObject({ delivery_id: before.delivery, attempts: 2, last_status: 200, last_error: null });
+    expect(Date.parse(sent.last_attempt_at)).toBeLessThanOrEqual(Date.parse(sent.sent_at));
 
     // Once recorded as sent, a restart sends nothing again.
     await proc.kill('SIGKILL');

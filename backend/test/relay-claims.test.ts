@@ -162,6 +162,7 @@ function row(incident: string, receiver: string, n: number, at: number): OutboxR
     created_at: at,
     next_attempt_at: at,
     sent_at: null,
+    last_attempt_at: null,
   };
 }
 
@@ -322,12 +323,13 @@ describe.each(KINDS)('relays of several replicas on %s', (kind) => {
     await other.relay.tick();
     expect(receiver.hits.map((h) => h.delivery)).toEqual(['inc_x.hook.0', 'inc_x.hook.0']);
     const sentAt = clock.now();
-    expect(await other.store.outbox.get('inc_x.hook.0')).toMatchObject({ status: 'sent', attempts: 1, last_status: 200, sent_at: sentAt });
+    // Both attempts reached the receiver, and both are counted (each before it went out).
+    expect(await other.store.outbox.get('inc_x.hook.0')).toMatchObject({ status: 'sent', attempts: 2, last_status: 200, sent_at: sentAt, last_attempt_at: sentAt });
 
     // Now the first attempt ends with a 503 (worth a retry): that late outcome is not recorded.
     receiver.release(503);
     await slowTick;
-    expect(await other.store.outbox.get('inc_x.hook.0')).toMatchObject({ status: 'sent', attempts: 1, last_status: 200, last_error: null, sent_at: sentAt });
+    expect(await other.store.outbox.get('inc_x.hook.0')).toMatchObject({ status: 'sent', attempts: 2, last_status: 200, last_error: null, sent_at: sentAt });
     expect(await sentBy(other.relay)).toBe(1);
 
     // And nobody sends it again.
@@ -350,14 +352,15 @@ describe.each(KINDS)('relays of several replicas on %s', (kind) => {
     const otherTick = other.relay.tick();
     await receiver.holding(2);
 
-    // The first replica hears 503 while the second's attempt is still out: the row stays the second's.
+    // The first replica hears 503 while the second's attempt is still out: the row stays the second's
+    // (both attempts counted as they went out, no outcome recorded yet).
     receiver.release(503);
     await slowTick;
-    expect(await slow.store.outbox.get('inc_y.hook.0')).toMatchObject({ status: 'pending', attempts: 0, last_status: null });
+    expect(await slow.store.outbox.get('inc_y.hook.0')).toMatchObject({ status: 'pending', attempts: 2, last_status: null, last_attempt_at: clock.now() });
 
     receiver.release(200);
     await otherTick;
-    expect(await slow.store.outbox.get('inc_y.hook.0')).toMatchObject({ status: 'sent', attempts: 1, last_status: 200, sent_at: clock.now() });
+    expect(await slow.store.outbox.get('inc_y.hook.0')).toMatchObject({ status: 'sent', attempts: 2, last_status: 200, sent_at: clock.now() });
 
     // Sent once recorded, it is not sent a third time, by either.
     clock.advance(3600);

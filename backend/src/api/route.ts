@@ -33,6 +33,12 @@ export interface RouteDef<B = unknown, Q = unknown> {
   body?: z.ZodType<B>;
   /** The handler validates the body itself (batches name the failing element); `body` only documents it. */
   bodyInHandler?: boolean;
+  /**
+   * The handler gets the body's bytes (a Buffer in `req.body`), unparsed: it passes them to a worker
+   * thread that parses them (a backtest's 100,000 events), so the event loop does not. Implies
+   * `bodyInHandler`.
+   */
+  rawBody?: boolean;
   query?: z.ZodType<Q>;
   response?: z.ZodType;
   /** Status of a successful answer (200 unless said). */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { IncidentTypeSchema } from '../schema/enums';
 import { NotificationConfigSchema } from '../notification/config';
@@ -86,6 +87,12 @@ export const ConfigSchema = z
         rules: z.record(z.string(), DetectionRulePatchSchema).default({}),
         /** Stored events older than this that no incident holds are pruned from the log. */
         event_log_retention_seconds: z.number().int().min(3600).default(7 * 24 * 3600),
+        /** Most backtests (`POST /api/v1/rules/{id}/test`) running at once, each on its own worker thread. */
+        backtest_workers: z.number().int().min(1).max(64).default(Math.max(1, availableParallelism() - 1)),
+        /** Most backtests waiting for a worker; past that a backtest is answered 503 with Retry-After. */
+        backtest_queue: z.number().int().min(0).max(1000).default(4),
+        /** How long one backtest may run before its worker is stopped (413: too large). */
+        backtest_timeout_seconds: z.number().min(0.1).max(3600).default(60),
       })
       .strict()
       .prefault({}),

@@ -89,6 +89,8 @@ export interface OutboxRecord {
   created_at: number;
   next_attempt_at: number | null;
   sent_at: number | null;
+  /** When the latest attempt started; counted in `attempts` before the message went out. */
+  last_attempt_at: number | null;
 }
 
 /** What the store keeps of a rule group between restarts: the log position its counting starts after (its floor), and its crossing. */

@@ -111,6 +111,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Backtests running on worker threads, read at each scrape from `running`. */
+  countBacktests(running: () => number): void {
+    new Gauge({
+      name: 'mahavishnu_backtests_running',
+      help: 'Backtests (POST /api/v1/rules/{id}/test) running on worker threads now',
+      registers: [this.registry],
+      collect() {
+        this.set(running());
+      },
+    });
+  }
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: 'mahavishnu_' });

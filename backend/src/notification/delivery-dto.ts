@@ -17,5 +17,6 @@ export function deliveryDto(r: OutboxRecord): Delivery {
     created_at: iso(r.created_at),
     next_attempt_at: iso(r.next_attempt_at),
     sent_at: iso(r.sent_at),
+    last_attempt_at: iso(r.last_attempt_at),
   };
 }

@@ -50,6 +50,7 @@ export class IncidentNotifier {
           created_at: now,
           next_attempt_at: now,
           sent_at: null,
+          last_attempt_at: null,
         };
         row.message.delivery_id = row.delivery_id;
         changes.outbox.push(row);

@@ -168,17 +168,18 @@ export class NotificationRelay {
     const unattempted = new Set(rows.map((r) => r.delivery_id));
     let freed = 0;
     try {
-      for (const [i, row] of rows.entries()) {
+      for (const row of rows) {
         if (this.closed) {
           break;
         }
         unattempted.delete(row.delivery_id);
-        // The first row was claimed a moment ago; a later one's claim may have run down while the
-        // ones before it were sent: renew it so it holds for this whole attempt, unless it was lost.
-        if (i > 0 && !(await this.store.outbox.renew(this.opts.owner, row.delivery_id, this.clock.now(), this.opts.claimMs))) {
+        // Counted before it goes out, the claim renewed for the whole attempt (a later row's may have
+        // run down while the ones before it were sent); a row whose claim was lost is another's.
+        const attempt = await this.store.outbox.beginAttempt(this.opts.owner, row.delivery_id, this.clock.now(), this.opts.claimMs);
+        if (attempt === null) {
           continue;
         }
-        if ((await this.deliver(row)) === 'done') {
+        if ((await this.deliver(row, attempt)) === 'done') {
           freed += 1;
         }
       }
@@ -188,14 +189,13 @@ export class NotificationRelay {
     return freed;
   }
 
-  /** One attempt: done (sent or finally failed), retry (later), or lost (another replica took it meanwhile). */
-  private async deliver(row: OutboxRecord): Promise<'done' | 'retry' | 'lost'> {
+  /** Attempt number `attempts`: done (sent or finally failed), retry (later), or lost (another replica took it meanwhile). */
+  private async deliver(row: OutboxRecord, attempts: number): Promise<'done' | 'retry' | 'lost'> {
     const channel = this.channels.get(row.receiver);
     const result: DeliveryResult = channel
       ? await channel.send(row.message).catch((err: unknown) => ({ outcome: 'retry' as const, reason: `channel error: ${(err as Error).name}` }))
       : { outcome: 'failed', reason: `receiver "${row.receiver}" is no longer configured` };
     const now = this.clock.now();
-    const attempts = row.attempts + 1;
     let outcome = result.outcome;
     let next: number | null = null;
     let reason = result.outcome === 'sent' ? null : result.reason;
@@ -211,7 +211,6 @@ export class NotificationRelay {
     const recorded = await this.store.outbox.record(this.opts.owner, {
       delivery_id: row.delivery_id,
       status: outcome === 'sent' ? 'sent' : outcome === 'failed' ? 'failed' : 'pending',
-      attempts,
       last_status: result.status ?? null,
       last_error: reason,
       next_attempt_at: next,

@@ -211,7 +211,7 @@ export function actions(): RemediationAction[] {
 }
 
 export function deliveries(): Delivery[] {
-  const base = { incident_id: 'inc_00042', attempts: 1, last_status: 200, last_error: null, next_attempt_at: null };
+  const base = { incident_id: 'inc_00042', attempts: 1, last_status: 200, last_error: null, next_attempt_at: null, last_attempt_at: null };
   return [
     {
       ...base,

@@ -1,12 +1,13 @@
 import { BUILTIN_RULES } from '../detection/builtin-rules';
 import { validateEscalations } from '../detection/escalation';
 import type { IncidentEngine } from '../engine/engine';
-import { DetectionRuleSchema, type DetectionRule, type DetectionRuleCreate, type DetectionRulePatch, type RuleTestResult } from '../schema/rules';
+import { DetectionRuleSchema, type DetectionRule, type DetectionRuleCreate, type DetectionRulePatch } from '../schema/rules';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
 import { ConflictError, NotFoundError, ValidationError } from '../util/errors';
 import { SerialQueue } from '../util/serial-queue';
-import { testRule } from './rule-tester';
+import type { BacktestOutcome } from './backtest-request';
+import type { Backtester } from './backtests';
 
 /** Detection rules: the built-ins (tunable, not deletable) and custom ones; every change reaches the engine. */
 export class RuleService {
@@ -18,6 +19,8 @@ export class RuleService {
     private readonly engine: IncidentEngine,
     private readonly clock: Clock,
     private readonly limits: { retentionSeconds: number; maxEvents: number },
+    /** Runs backtests off the event loop. */
+    private readonly backtester: Backtester,
     /** Told after a rule changes (other replicas re-read the rules). */
     private readonly changed: () => Promise<void> = async () => undefined
   ) {}
@@ -97,8 +100,17 @@ export class RuleService {
     });
   }
 
-  test(id: string, events: unknown[]): RuleTestResult {
-    return testRule(this.get(id), events, { ...this.limits, now: this.clock.now() });
+  /**
+   * Which incidents the rule would open on the events of a `POST /api/v1/rules/{id}/test` body (its
+   * bytes as sent): a backtest, parsed and run on a worker thread.
+   */
+  test(id: string, body: Uint8Array): Promise<BacktestOutcome> {
+    return this.backtester.run(id, this.rules.get(id) ?? null, body, { ...this.limits, now: this.clock.now() });
+  }
+
+  /** Stops the backtests' workers (at shutdown). */
+  close(): Promise<void> {
+    return this.backtester.close();
   }
 
   private applyPatch(rule: DetectionRule, patch: DetectionRulePatch): DetectionRule {

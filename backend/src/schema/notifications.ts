@@ -39,6 +39,8 @@ export const DeliverySchema = z
     created_at: z.string(),
     next_attempt_at: z.string().nullable(),
     sent_at: z.string().nullable(),
+    /** When the latest attempt started (counted in `attempts` before it went out, so a crash mid-send still shows it). */
+    last_attempt_at: z.string().nullable(),
   })
   .meta({ id: 'Delivery' });
 

@@ -46,6 +46,8 @@ export interface KeyHolder {
 export class KeyRing {
   private readonly byHash = new Map<string, KeyEntry>();
   private stored: ApiKeyRow[] = [];
+  /** What holds a key open (a live stream), by the key's hash: told when the key stops being valid. */
+  private readonly holders = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly store: Store,
@@ -79,6 +81,40 @@ export class KeyRing {
     for (const row of this.stored) {
       if (row.revoked_at === null) {
         this.byHash.set(row.hash, { key_id: row.key_id, name: row.name, role: row.role, prefix: row.prefix, origin: 'api', grafanaProxy: row.grafana_proxy, row });
+      }
+    }
+    this.releaseRevoked();
+  }
+
+  /**
+   * Calls `lost` once the key `credential` no longer authenticates: revoked here, or revoked on another
+   * replica and read again on its signal (reliability.md, item 24: a revoked key loses its open streams
+   * at once). Returns the function that stops watching.
+   */
+  watch(credential: string, lost: () => void): () => void {
+    const hash = sha256(credential);
+    let set = this.holders.get(hash);
+    if (!set) {
+      set = new Set();
+      this.holders.set(hash, set);
+    }
+    set.add(lost);
+    return () => {
+      set.delete(lost);
+      if (set.size === 0 && this.holders.get(hash) === set) {
+        this.holders.delete(hash);
+      }
+    };
+  }
+
+  /** Tells the holders of every key that is no longer valid. */
+  private releaseRevoked(): void {
+    for (const [hash, set] of this.holders) {
+      if (!this.byHash.has(hash)) {
+        this.holders.delete(hash);
+        for (const lost of set) {
+          lost();
+        }
       }
     }
   }

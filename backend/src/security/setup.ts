@@ -1,13 +1,13 @@
 import { ConfigError } from '../config/load';
 import type { Config } from '../config/schema';
 import type { Clock } from '../util/clock';
-import { GrafanaSignatureVerifier } from './webhook-signature';
+import { GrafanaSignatureVerifier, type SeenSignatures } from './webhook-signature';
 
 /** The smallest Grafana webhook secret accepted. */
 const MIN_SECRET = 16;
 
 /** The Grafana webhook's signature check, when `security.webhooks.grafana` names its secret. */
-export function grafanaWebhookVerifier(config: Config, env: NodeJS.ProcessEnv, clock: Clock): GrafanaSignatureVerifier | undefined {
+export function grafanaWebhookVerifier(config: Config, env: NodeJS.ProcessEnv, clock: Clock, seen: SeenSignatures): GrafanaSignatureVerifier | undefined {
   const cfg = config.security.webhooks.grafana;
   if (!cfg) {
     return undefined;
@@ -18,7 +18,7 @@ export function grafanaWebhookVerifier(config: Config, env: NodeJS.ProcessEnv, c
       `security.webhooks.grafana: the environment variable ${cfg.hmac_secret_env} must hold the contact point's HMAC secret (at least ${MIN_SECRET} characters)`
     );
   }
-  return new GrafanaSignatureVerifier(cfg, secret, clock);
+  return new GrafanaSignatureVerifier(cfg, secret, clock, seen);
 }
 
 /** Whether an address to listen on is reachable from this machine only. */

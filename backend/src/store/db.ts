@@ -109,6 +109,8 @@ export interface OutboxTable {
   /** The replica delivering the row, and until when its claim holds. */
   claimed_by: string | null;
   claimed_until: number | null;
+  /** When the latest attempt started: recorded before the message goes out, so a crash mid-send still counts it. */
+  last_attempt_at: number | null;
 }
 
 /** What people added to a post-mortem, and when it was generated and refreshed. */
@@ -167,6 +169,12 @@ export interface ApprovalsTable {
   used_by_run: string | null;
 }
 
+/** A signed webhook already taken, kept while its timestamp is within the tolerance: a replay is refused by it. */
+export interface WebhookSignaturesTable {
+  signature: string;
+  expires_at: number;
+}
+
 /** A lease held by one replica: `engine` is the engine's leader. */
 export interface LeasesTable {
   name: string;
@@ -180,6 +188,7 @@ export interface LeasesTable {
 
 export interface DB {
   leases: LeasesTable;
+  webhook_signatures: WebhookSignaturesTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   approvals: ApprovalsTable;

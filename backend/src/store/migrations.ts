@@ -256,6 +256,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('audit_log').addColumn('user_agent', 'text').execute();
     },
   },
+  '2026_12_08_0201_webhook_signatures': {
+    async up(db: Kysely<any>) {
+      // Signatures of Grafana webhooks taken, shared by every replica and kept across restarts, so a
+      // replay within the timestamp's tolerance is refused wherever it arrives.
+      await db.schema
+        .createTable('webhook_signatures')
+        .addColumn('signature', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_signatures_expires_at').on('webhook_signatures').column('expires_at').execute();
+    },
+  },
+  '2026_12_08_0202_outbox_last_attempt': {
+    async up(db: Kysely<any>) {
+      // When a notification's latest attempt started (recorded with its count before it is sent).
+      await db.schema.alterTable('outbox').addColumn('last_attempt_at', 'bigint').execute();
+    },
+  },
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -68,19 +68,22 @@ export class OutboxStore {
   }
 
   /**
-   * Extends `owner`'s claim on a row to `now + claimMs`, so it holds for the attempt about to start;
-   * false when the row is no longer `owner`'s to send (another replica took it after the claim
-   * expired, or it is done).
+   * Starts an attempt by `owner`: counts it (`attempts`, `last_attempt_at`) and extends the claim to
+   * `now + claimMs`, so it holds for the whole attempt. Written before the message goes out, so an
+   * attempt cut short by a crash is still counted when the row is sent again (at least once, and the
+   * history says how often). The attempt's number, or null when the row is no longer `owner`'s to
+   * send (another replica took it after the claim expired, or it is done).
    */
-  async renew(owner: string, deliveryId: string, now: number, claimMs: number): Promise<boolean> {
-    const res = await this.db
+  async beginAttempt(owner: string, deliveryId: string, now: number, claimMs: number): Promise<number | null> {
+    const row = await this.db
       .updateTable('outbox')
-      .set({ claimed_until: now + claimMs })
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_attempt_at: now, claimed_until: now + claimMs }))
       .where('delivery_id', '=', deliveryId)
       .where('claimed_by', '=', owner)
       .where('status', '=', 'pending')
+      .returning('attempts')
       .executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+    return row ? Number(row.attempts) : null;
   }
 
   /** Gives up `owner`'s claims on these rows unattempted, so any replica may take them at once. */
@@ -97,19 +100,18 @@ export class OutboxStore {
   }
 
   /**
-   * Records an attempt by `owner` and ends its claim. Applies only while `owner` still holds the
+   * Records the outcome of an attempt by `owner` (counted when it began) and ends its claim. Applies only while `owner` still holds the
    * claim: once it expired and another replica took the row (and maybe sent it), a late outcome
    * from the first must not overwrite the second's. True when it applied.
    */
   async record(
     owner: string,
-    r: Pick<OutboxRecord, 'delivery_id' | 'status' | 'attempts' | 'last_status' | 'last_error' | 'next_attempt_at' | 'sent_at'>
+    r: Pick<OutboxRecord, 'delivery_id' | 'status' | 'last_status' | 'last_error' | 'next_attempt_at' | 'sent_at'>
   ): Promise<boolean> {
     const res = await this.db
       .updateTable('outbox')
       .set({
         status: r.status,
-        attempts: r.attempts,
         last_status: r.last_status,
         last_error: r.last_error,
         next_attempt_at: r.next_attempt_at,
@@ -151,7 +153,7 @@ export class OutboxStore {
 }
 
 function toRow(r: OutboxRecord): Omit<OutboxTable, 'seq'> {
-  return { ...r, message: JSON.stringify(r.message), claimed_by: null, claimed_until: null };
+  return { ...r, message: JSON.stringify(r.message), claimed_by: null, claimed_until: null, last_attempt_at: null };
 }
 
 function fromRow(row: Selectable<OutboxTable>): OutboxRecord {
@@ -165,5 +167,6 @@ function fromRow(row: Selectable<OutboxTable>): OutboxRecord {
     created_at: Number(r.created_at),
     next_attempt_at: num(r.next_attempt_at),
     sent_at: num(r.sent_at),
+    last_attempt_at: num(r.last_attempt_at),
   };
 }

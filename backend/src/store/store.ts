@@ -11,6 +11,7 @@ import { OutboxStore } from './outbox-store';
 import { PostmortemStore } from './postmortem-store';
 import { migrateToLatest } from './migrations';
 import { RuleStore } from './rule-store';
+import { SignatureStore } from './signature-store';
 
 /** The stores over one database connection; `transaction` gives the same over one transaction. */
 export class Store {
@@ -24,6 +25,7 @@ export class Store {
   readonly keys: KeyStore;
   readonly audit: AuditStore;
   readonly approvals: ApprovalStore;
+  readonly signatures: SignatureStore;
 
   /** `schema`: the PostgreSQL schema the tables live in (none on SQLite). */
   constructor(
@@ -40,6 +42,7 @@ export class Store {
     this.keys = new KeyStore(db);
     this.audit = new AuditStore(db);
     this.approvals = new ApprovalStore(db);
+    this.signatures = new SignatureStore(db);
   }
 
   async migrate(): Promise<void> {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { toEventDto } from '../../incidents/dto';
 import { AlertmanagerWebhookSchema, GrafanaWebhookSchema, parseAlertmanagerWebhook, parseGrafanaWebhook } from '../../ingest/webhooks';
 import { EventListQuerySchema, IncidentEventInputSchema, IncidentEventSchema, IngestResultSchema, type IngestResult } from '../../schema/events';
+import { headerOf } from '../../security/authenticate';
 import { requireSince } from '../../util/time';
 import { route, senderOf, type RouteDef } from '../route';
 import { writeJson } from '../write-json';
@@ -72,7 +73,12 @@ export function eventRoutes(s: Services): RouteDef[] {
       bodyInHandler: true,
       errors: [401, 403, 413, 429, 503],
       hot: true,
-      handler: ({ req, res, caller }) => accepted(res, s.ingest.ingestMapped(parseGrafanaWebhook(req.body), 'grafana', senderOf(req, caller))),
+      handler: ({ req, res, caller }) => {
+        const take = () => s.ingest.ingestMapped(parseGrafanaWebhook(req.body), 'grafana', senderOf(req, caller));
+        // A signed request is taken once: its signature is kept in the store for the tolerance.
+        const verifier = s.security.grafanaWebhook;
+        return accepted(res, verifier ? verifier.once((name) => headerOf(req, name), take) : take());
+      },
     }),
   ];
 }

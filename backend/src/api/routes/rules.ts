@@ -6,7 +6,6 @@ import {
   RuleTestRequestSchema,
   RuleTestResultSchema,
 } from '../../schema/rules';
-import { retryWithoutConversionKeys } from '../../schema/safe-parse';
 import { route, senderOf, type RouteDef } from '../route';
 import type { Services } from '../services';
 
@@ -94,13 +93,15 @@ export function ruleRoutes(s: Services): RouteDef[] {
       tag: 'rules',
       summary: 'Which incidents the rule would open on these events; nothing is stored in a dry run',
       body: RuleTestRequestSchema,
+      rawBody: true,
       response: RuleTestResultSchema,
-      errors: [404],
-      handler: async ({ req, params, body, caller }) => {
-        // The tester validates the events itself (naming `events[i]`); see retryWithoutConversionKeys.
-        const result = retryWithoutConversionKeys(body.events, (events) => s.rules.test(params.id, events as unknown[]));
-        if (!body.dry_run) {
-          await s.ingest.ingestBody(body.events, senderOf(req, caller));
+      errors: [404, 413, 503],
+      handler: async ({ params, req, caller }) => {
+        // Parsed and run on a worker thread: 100,000 events would hold the event loop for seconds.
+        const bytes: Uint8Array = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const { result, store } = await s.rules.test(params.id, bytes);
+        if (store) {
+          await s.ingest.ingestBody(store, senderOf(req, caller));
         }
         return result;
       },

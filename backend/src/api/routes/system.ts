@@ -3,6 +3,7 @@ import { sseFrame } from '../../engine/change-bus';
 import { route, type RouteDef } from '../route';
 import type { Services } from '../services';
 import { UnavailableError } from '../../util/errors';
+import { credentialOf } from '../../security/authenticate';
 
 /** Health, readiness, metrics and the live stream. */
 export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
@@ -63,6 +64,9 @@ export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
       summary: 'Server-sent events: every new incident and incident change',
       produces: 'text/event-stream',
       handler: ({ req, res }) => {
+        // A stream lives as long as its key: revoking the key ends it (on every replica).
+        const credential = s.security.keys.enforced ? credentialOf(req) : undefined;
+        let unwatch = () => {};
         res.writeHead(200, {
           'Content-Type': 'text/event-stream',
           'Cache-Control': 'no-cache',
@@ -74,10 +78,18 @@ export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
           res.write(sseFrame(change, toIncidentDto));
         });
         const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-        req.on('close', () => {
+        const stop = () => {
           clearInterval(ping);
           unsubscribe();
-        });
+          unwatch();
+        };
+        if (credential !== undefined) {
+          unwatch = s.security.keys.watch(credential, () => {
+            stop();
+            res.end(': the API key of this stream was revoked\n\n');
+          });
+        }
+        req.on('close', stop);
         return undefined;
       },
     }),
