@@ -1,5 +1,5 @@
 import { IncidentDetector } from '../detection/detector';
-import { escalate, escalationContext } from '../detection/escalation';
+import { above, escalate, escalationContext } from '../detection/escalation';
 import { compileMatch } from '../detection/matcher';
 import { SEVERITY_MATRIX } from '../detection/severity-matrix';
 import type { StoredEvent } from '../domain/records';
@@ -91,7 +91,11 @@ export function testRule(rule: DetectionRule, rawEvents: unknown[], opts: { rete
         inc.components.add(h.source);
         inc.started_at = Math.min(inc.started_at, h.ts);
         inc.last_event_at = Math.max(inc.last_event_at, h.ts);
-        // Each event the incident comes to hold is judged with the window at its time, as the engine does.
+        // Each event the incident comes to hold is judged with the window at its time, as the engine
+        // does, while an escalation could still raise it (the window statistics cost a pass over it).
+        if (above(inc.severity, escalations).length === 0) {
+          continue;
+        }
         const subject = { incident_type: rule.incident_type, severity: inc.severity, event_count: inc.event_count, detected_at: inc.detected_at, last_event_at: inc.last_event_at, affected_components: [...inc.components] };
         const stats = detector.windowStats(rule.rule_id, d.groupKey, h.ts);
         const esc = escalate(inc.severity, escalations, escalationContext(subject, e.ts, rule.time_window_seconds, Infinity, h, stats));
