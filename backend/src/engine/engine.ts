@@ -672,7 +672,7 @@ export class IncidentEngine {
    */
   sweep(): Promise<void> {
     return this.queue.run(async () => {
-      if (!this.ready) {
+      if (!(await this.readyToProcess())) {
         return;
       }
       const now = this.deps.clock.now();
