@@ -1,14 +1,17 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy on loopback between a backend and its database, that a test can cut: what a network
- * partition or a database host going away looks like to the backend. While cut, open connections
- * are reset and new ones are accepted but never answered (a connect then times out, as to a host
- * that does not answer); `restore` lets connections through again.
+ * A TCP proxy on loopback between a backend and its database, that a test can cut: what a database
+ * host going away (`reset`: open connections are reset) or a silent network partition (`silent`:
+ * open connections carry nothing more, and are neither answered nor closed) looks like to the
+ * backend. Either way new connections are accepted but never answered while cut (a connect then
+ * times out, as to a host that does not answer); `restore` lets new connections through again and
+ * drops the ones held.
  */
 export class TcpProxy {
   private readonly open = new Set<Socket>();
   private readonly held = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
   private cutNow = false;
 
   private constructor(
@@ -42,15 +45,30 @@ export class TcpProxy {
     upstream.on('close', () => client.destroy());
     client.pipe(upstream);
     upstream.pipe(client);
+    const pair: [Socket, Socket] = [client, upstream];
+    this.pairs.add(pair);
+    client.on('close', () => this.pairs.delete(pair));
     this.open.add(client);
     this.open.add(upstream);
     client.on('close', () => this.open.delete(client));
     upstream.on('close', () => this.open.delete(upstream));
   }
 
-  /** The database is gone: every open connection is reset, new ones hang. */
-  cut(): void {
+  /** The database is gone: every open connection is reset (`silent`: goes quiet), new ones hang. */
+  cut(mode: 'reset' | 'silent' = 'reset'): void {
     this.cutNow = true;
+    if (mode === 'silent') {
+      for (const [client, upstream] of this.pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+        this.held.add(client);
+        this.held.add(upstream);
+      }
+      this.pairs.clear();
+      return;
+    }
     for (const s of this.open) {
       s.resetAndDestroy();
     }

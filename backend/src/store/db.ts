@@ -10,7 +10,7 @@ import {
   type PostgresPool,
   type PostgresPoolClient,
 } from 'kysely';
-import { Pool, types as pgTypes } from 'pg';
+import { Pool, types as pgTypes, type PoolClient } from 'pg';
 import { guardDialect } from './guard';
 import { SchemaPostgresDialect } from './pg-schema-dialect';
 import { withStatementCache } from './statement-cache';
@@ -248,6 +248,8 @@ export interface PostgresOptions {
   onPoolError?: (err: Error) => void;
   /** How long connecting (or waiting for a pooled connection) may take before it is a fault. */
   connectTimeoutMs?: number;
+  /** How long a query may go without an answer before its connection is given up (0: no limit). */
+  queryTimeoutMs?: number;
   /** The sessions' `application_name` (operators and tests find this backend's sessions by it). */
   applicationName?: string;
   /** Every error of the database, before it is thrown: returns what to throw instead (guard.ts). */
@@ -279,7 +281,7 @@ export const pgTypeParsers = {
  * UTF-8 does with a lone surrogate; no stored text holds a NUL, so a filter with one still matches
  * what it matched before. Known difference: `a<NUL>b` and `a<U+FFFD>b` are the same text here.
  */
-function withoutNul(pool: Pool): PostgresPool {
+function withoutNul(pool: Pool, queryTimeoutMs = 0): PostgresPool {
   const text = (p: unknown) => (typeof p === 'string' && p.includes('\u0000') ? p.replace(/\u0000/g, '\ufffd') : p);
   // Arrays too: the event insert sends each column as one (`unnest`).
   const clean = (params: readonly unknown[] | undefined) => params?.map((p) => (Array.isArray(p) ? p.map(text) : text(p)));
@@ -290,13 +292,32 @@ function withoutNul(pool: Pool): PostgresPool {
         // A cursor (Kysely's stream) is passed through as it is.
         query: ((text: unknown, params?: readonly unknown[]) =>
           typeof text === 'string'
-            ? client.query(text, clean(params) as unknown[])
+            ? watched(client, client.query(text, clean(params) as unknown[]), queryTimeoutMs)
             : client.query(text as never)) as unknown as PostgresPoolClient['query'],
         release: () => client.release(),
       };
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * A query that has not answered in `ms` is on a connection that neither answers nor breaks (a
+ * silent network partition): the connection is closed, so the query fails as a lost connection (a
+ * store fault, 503) and the pool drops it, instead of holding its request, and every request queued
+ * behind it, until TCP gives up.
+ */
+function watched<T>(client: PoolClient, query: Promise<T>, ms: number): Promise<T> {
+  if (ms <= 0) {
+    return query;
+  }
+  const timer = setTimeout(() => {
+    const stream = (client as unknown as { connection?: { stream?: { destroy(err?: Error): void } } }).connection?.stream;
+    stream?.destroy(Object.assign(new Error(`no answer from PostgreSQL in ${ms} ms`), { code: 'ETIMEDOUT' }));
+  }, ms);
+  const clear = () => clearTimeout(timer);
+  query.then(clear, clear);
+  return query;
 }
 
 /**
@@ -323,7 +344,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<{ db: Kysely<
   pool.on('error', (err) => opts.onPoolError?.(err));
   pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
   // Kysely's introspection (its Migrator's) looks at this schema only: see pg-schema-dialect.ts.
-  const dialect = new SchemaPostgresDialect({ pool: withoutNul(pool) }, schema);
+  const dialect = new SchemaPostgresDialect({ pool: withoutNul(pool, opts.queryTimeoutMs) }, schema);
   const db = new Kysely<DB>({ dialect: guardDialect(dialect, { fault: opts.fault ?? ((err) => err) }) });
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
@@ -351,6 +372,7 @@ export async function openStoreDb(
     schema?: string;
     pool_max?: number;
     connect_timeout_ms?: number;
+    query_timeout_ms?: number;
   },
   guard: { onPoolError?: (err: Error) => void; fault?: (err: unknown) => unknown; applicationName?: string } = {}
 ): Promise<{ db: Kysely<DB>; schema?: string; target: string }> {
@@ -363,6 +385,7 @@ export async function openStoreDb(
       schema: cfg.schema,
       poolMax: cfg.pool_max,
       connectTimeoutMs: cfg.connect_timeout_ms,
+      queryTimeoutMs: cfg.query_timeout_ms,
       ...guard,
     });
     return { ...opened, target: postgresTarget(cfg.url, opened.schema) };
