@@ -31,6 +31,8 @@ import { KeyRing } from './security/keys';
 import { assertListenable, grafanaWebhookVerifier } from './security/setup';
 import { IntakeRateLimiter } from './security/rate-limit';
 import { openStoreDb } from './store/db';
+import { toStoreFault } from './store/faults';
+import { StoreHealth } from './store/health';
 import { Store } from './store/store';
 import { systemClock, type Clock } from './util/clock';
 
@@ -80,9 +82,20 @@ export class IncidentManager {
   static async build(opts: BuildOptions): Promise<IncidentManager> {
     const { config, logger } = opts;
     const clock = opts.clock ?? systemClock;
-    const { db, schema } = await openStoreDb(config.store, (err) =>
-      logger.warn({ err }, 'a pooled PostgreSQL connection failed; the pool replaces it')
-    );
+    const replicaId = config.cluster.replica_id ?? defaultReplicaId();
+    const retryAfter = config.store.retry_after_seconds;
+    // Every store fault is typed (503 or 507 with Retry-After) and, once the health exists, makes the store unhealthy.
+    let health: StoreHealth | undefined;
+    const fault = (err: unknown): unknown => (health ? health.report(err) : toStoreFault(err, retryAfter)) ?? err;
+    const { db, schema, target } = await openStoreDb(config.store, {
+      fault,
+      applicationName: `mahavishnu/${config.store.schema ?? 'public'} ${replicaId}`,
+      onPoolError: (err) => {
+        if (!health?.report(err)) {
+          logger.warn({ err }, 'a pooled PostgreSQL connection failed; the pool replaces it');
+        }
+      },
+    });
     const store = new Store(db, schema);
     try {
       await store.migrate();
@@ -90,7 +103,15 @@ export class IncidentManager {
       await store.close();
       throw err;
     }
-    const replicaId = config.cluster.replica_id ?? defaultReplicaId();
+    const storeHealth = new StoreHealth({
+      clock,
+      logger,
+      target,
+      retryAfterSeconds: retryAfter,
+      probeMs: config.store.health_probe_ms,
+      probe: () => store.meta.setNumber('store_probe', clock.now()),
+    });
+    health = storeHealth;
     const leadership: Leadership =
       config.store.kind === 'postgres'
         ? new PostgresLeadership(store, {
@@ -100,6 +121,7 @@ export class IncidentManager {
             leaseMs: config.cluster.lease_seconds * 1000,
             heartbeatMs: config.cluster.heartbeat_ms,
             logger,
+            storeFault: (err) => storeHealth.report(err) !== null,
           })
         : new SoloLeadership(replicaId);
     const metrics = new Metrics();
@@ -119,6 +141,7 @@ export class IncidentManager {
       intervalMs: config.notification.relay_interval_ms,
       owner: NotificationRelay.newOwner(),
       claimMs: config.notification.claim_seconds * 1000,
+      storeFault: (err) => storeHealth.report(err) !== null,
     });
     let runner: ActionRunner | undefined;
     const afterCommit = (changes: Pick<Changes, 'newRuns' | 'outbox'>) => {
@@ -148,14 +171,21 @@ export class IncidentManager {
       }
     );
     const committer = new GroupCommitter({
-      append: (events) =>
-        store.transaction(async (tx) => {
+      append: async (events) => {
+        // While the store is faulty, refused at once (503 or 507) rather than queued behind it.
+        storeHealth.assertHealthy();
+        return store.transaction(async (tx) => {
           await leadership.orderAppend(tx);
           return tx.events.append(events);
-        }),
+        });
+      },
       afterCommit: (stored) => engine.submit(stored),
       maxRows: config.ingest.max_commit_rows,
-      onError: (err) => logger.error({ err }, 'engine step failed; it resumes from its checkpoint'),
+      onError: (err) => {
+        if (!storeHealth.report(err)) {
+          logger.error({ err }, 'engine step failed; it resumes from its checkpoint');
+        }
+      },
     });
     const limiter = new IntakeRateLimiter(clock, config.security.rate_limit);
     const ingest = new IngestService(committer, clock, metrics, config.ingest.max_batch, limiter);
@@ -209,6 +239,7 @@ export class IncidentManager {
         security,
         audit,
         cluster: leadership,
+        storeHealth,
       },
       logger,
       () => ownHttp.close()
@@ -241,13 +272,32 @@ export class IncidentManager {
       audit.start();
     }
     relay.kick();
+    // The store works again: the engine (rebuilt from the store if a commit failed) processes what
+    // was committed meanwhile, and the relay sends what is due.
+    storeHealth.onChange((healthy) => {
+      if (healthy) {
+        engine.catchUp().catch((err) => manager.failed('catching up with the event log failed', err));
+        relay.kick();
+      }
+    });
     return manager;
+  }
+
+  /** Logs an error of a background step, unless it is a store fault (the store's health logs those once). */
+  private failed(what: string, err: unknown): void {
+    if (!this.services.storeHealth.report(err)) {
+      this.logger.error({ err }, what);
+    }
   }
 
   /** What another replica changed: new events for the engine, keys, rules, incidents for the live stream. */
   private heard(signal: Signal): void {
     const { engine, security, rules, store, bus, cluster } = this.services;
-    const failed = (what: string) => (err: unknown) => this.logger.warn({ err }, `could not re-read ${what} another replica changed`);
+    const failed = (what: string) => (err: unknown) => {
+      if (!this.services.storeHealth.report(err)) {
+        this.logger.warn({ err }, `could not re-read ${what} another replica changed`);
+      }
+    };
     switch (signal.kind) {
       case 'events':
         engine.catchUp().catch(failed('the event log'));
@@ -281,14 +331,20 @@ export class IncidentManager {
   private startSweeps(): void {
     const every = 1000;
     this.stopSweeps();
+    const { storeHealth } = this.services;
+    // While the store is faulty the engine waits; it goes on when the store works again.
     this.sweepHandle = setInterval(() => {
-      this.services.engine.sweep().catch((err) => this.logger.error({ err }, 'sweep failed'));
+      if (storeHealth.healthy) {
+        this.services.engine.sweep().catch((err) => this.failed('sweep failed', err));
+      }
     }, every);
     this.sweepHandle.unref();
     if (this.services.cluster.shared) {
       // A missed notice of new events (the listening connection was down) costs at most this long.
       this.catchUpHandle = setInterval(() => {
-        this.services.engine.catchUp().catch((err) => this.logger.error({ err }, 'catching up with the event log failed'));
+        if (storeHealth.healthy) {
+          this.services.engine.catchUp().catch((err) => this.failed('catching up with the event log failed', err));
+        }
       }, every);
       this.catchUpHandle.unref();
     }
@@ -336,6 +392,7 @@ export class IncidentManager {
     await this.services.relay.settle();
     await this.services.audit.close();
     await this.services.rules.close();
+    this.services.storeHealth.close();
     // Leading: the lease is given up, so a standby takes over at its next heartbeat.
     await this.services.cluster.close();
     await this.closeHttp();

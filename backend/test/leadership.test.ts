@@ -82,7 +82,7 @@ describeOnPostgres('leader election on PostgreSQL', () => {
     const a = await member('a', { leaseMs: 4000, heartbeatMs: 2000 });
     const b = await member('b');
     // What a crash does to the leader's connection: the server ends the session and frees the lock.
-    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'mahavishnu a'`);
+    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1`, [`mahavishnu/${schema} a leader`]);
     await until('b leads', () => b.leadership.leading, 5000);
     expect(b.elected).toEqual([2]);
     // a has not noticed yet, but can no longer commit as the engine.
@@ -95,8 +95,8 @@ describeOnPostgres('leader election on PostgreSQL', () => {
 
   it('a leader whose connection breaks while no standby is there reconnects and keeps leading in the same term', async () => {
     const a = await member('a');
-    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'mahavishnu a'`);
-    await until('a holds the lock on a new session', async () => (await admin.query(`select 1 from pg_stat_activity where application_name = 'mahavishnu a'`)).rowCount === 1, 5000);
+    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1`, [`mahavishnu/${schema} a leader`]);
+    await until('a holds the lock on a new session', async () => (await admin.query(`select 1 from pg_stat_activity where application_name = $1`, [`mahavishnu/${schema} a leader`])).rowCount === 1, 5000);
     await until('a passes the fence again', async () => (await a.store.transaction((tx) => a.leadership.fence(tx)).then(() => true, () => false)), 5000);
     expect(a.leadership.leading).toBe(true);
     expect(a.elected).toEqual([1]);

@@ -12,6 +12,7 @@ import type { RemediationService } from '../remediation/remediation-service';
 import type { RuleService } from '../rules/rule-service';
 import type { AuditLog } from '../security/audit';
 import type { RequestSecurity } from '../security/authenticate';
+import type { StoreHealth } from '../store/health';
 import type { Store } from '../store/store';
 import type { Clock } from '../util/clock';
 
@@ -34,4 +35,6 @@ export interface Services {
   audit: AuditLog;
   /** Which replica runs the engine (always this one on SQLite). */
   cluster: Leadership;
+  /** Whether the store works now (a lost database, a full disk): `/readyz` and the intake read it. */
+  storeHealth: StoreHealth;
 }

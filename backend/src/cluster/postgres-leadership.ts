@@ -14,6 +14,8 @@ export interface PostgresLeadershipOptions {
   leaseMs: number;
   heartbeatMs: number;
   logger: Logger;
+  /** Told of an error of the database; true when it was a store fault (the store's health logs those, once). */
+  storeFault?: (err: unknown) => boolean;
 }
 
 /** The database's clock in epoch milliseconds: leases never depend on the replicas' clocks. */
@@ -120,7 +122,9 @@ export class PostgresLeadership implements Leadership {
       }
       // A slow answer is not a lost lease: the leader leads until its lease is over (the fence keeps
       // its writes safe meanwhile), and a broken connection is replaced at the next beat.
-      this.opts.logger.warn({ err }, 'leader election: the database did not answer; retrying');
+      if (!this.opts.storeFault?.(err)) {
+        this.opts.logger.warn({ err }, 'leader election: the database did not answer; retrying');
+      }
     }
     if (this.led && performance.now() - this.lastRenewal > this.opts.leaseMs) {
       await this.depose('could not renew the lease in time');
@@ -139,7 +143,8 @@ export class PostgresLeadership implements Leadership {
       connectionTimeoutMillis: timeout,
       query_timeout: timeout,
       keepAlive: true,
-      application_name: `mahavishnu ${this.opts.replicaId}`.slice(0, 63),
+      // Unique to this backend's schema and replica: whoever ends sessions by name ends only these.
+      application_name: `mahavishnu/${this.opts.schema} ${this.opts.replicaId} leader`.slice(0, 63),
     });
     const lost = () => {
       if (this.client === client) {
@@ -152,9 +157,15 @@ export class PostgresLeadership implements Leadership {
     });
     client.on('end', lost);
     client.on('notification', (msg) => this.dispatch(msg.channel, msg.payload ?? ''));
-    await client.connect();
-    for (const channel of Object.values(this.names.channels)) {
-      await client.query(`listen ${channel}`);
+    try {
+      await client.connect();
+      for (const channel of Object.values(this.names.channels)) {
+        await client.query(`listen ${channel}`);
+      }
+    } catch (err) {
+      // Half set up (the database went away meanwhile): not kept, and not left open.
+      client.end().catch(() => undefined);
+      throw err;
     }
     this.client = client;
     // Whatever was signalled while no connection listened is read again.

@@ -40,6 +40,14 @@ export const ConfigSchema = z
         schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
         /** PostgreSQL only: most pooled connections. */
         pool_max: z.number().int().min(1).max(100).default(10),
+        /** PostgreSQL only: how long connecting (or waiting for a pooled connection) may take before the store counts as unavailable. */
+        connect_timeout_ms: z.number().int().min(100).max(120_000).default(5000),
+        /** PostgreSQL only: how long a query may go unanswered before its connection is given up (a silent network partition); 0: no limit. */
+        query_timeout_ms: z.number().int().min(0).max(3_600_000).default(60_000),
+        /** Sent as `Retry-After` with a 503 (store unavailable) or 507 (storage full). */
+        retry_after_seconds: z.number().int().min(1).max(3600).default(2),
+        /** While the store is faulty, how often a small write tries whether it works again. */
+        health_probe_ms: z.number().int().min(50).max(60_000).default(500),
       })
       .strict()
       .refine((s) => s.kind !== 'postgres' || s.url !== undefined, { message: 'store.url is required when store.kind is postgres', path: ['url'] })

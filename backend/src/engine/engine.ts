@@ -256,7 +256,7 @@ export class IncidentEngine {
   /** What time alone changes (time-sweep.ts), then the stored log's pruning now and then. */
   sweep(): Promise<void> {
     return this.queue.run(async () => {
-      if (!this.ready) {
+      if (!(await this.readyToProcess())) {
         return;
       }
       const now = this.deps.clock.now();

@@ -19,6 +19,8 @@ export interface RelayOptions {
    * (every receiver's timeout). A row claimed by a replica that died is sent by another after this.
    */
   claimMs: number;
+  /** Told of a failed pass; true when it was a store fault (the store's health logs those, once). */
+  storeFault?: (err: unknown) => boolean;
 }
 
 const BATCH = 500;
@@ -80,7 +82,11 @@ export class NotificationRelay {
 
   private run(): void {
     if (!this.closed) {
-      this.tick().catch((err) => this.logger.error({ err }, 'notification relay failed; it retries on its next tick'));
+      this.tick().catch((err) => {
+        if (!this.opts.storeFault?.(err)) {
+          this.logger.error({ err }, 'notification relay failed; it retries on its next tick');
+        }
+      });
     }
   }
 

@@ -10,7 +10,8 @@ import {
   type PostgresPool,
   type PostgresPoolClient,
 } from 'kysely';
-import { Pool, types as pgTypes } from 'pg';
+import { Pool, types as pgTypes, type PoolClient } from 'pg';
+import { guardDialect } from './guard';
 import type { IncidentRow } from './incident-columns';
 import { SchemaPostgresDialect } from './pg-schema-dialect';
 import { withStatementCache } from './statement-cache';
@@ -207,6 +208,8 @@ export interface DB {
 export interface SqliteOptions {
   dataDir: string;
   synchronous: 'normal' | 'full';
+  /** Every error of the database, before it is thrown: returns what to throw instead (guard.ts). */
+  fault?: (err: unknown) => unknown;
 }
 
 /** Opens (and creates) the SQLite file in WAL mode behind Kysely. */
@@ -218,7 +221,10 @@ export function openSqlite(opts: SqliteOptions): { db: Kysely<DB>; file: string 
   sqlite.pragma(`synchronous = ${opts.synchronous.toUpperCase()}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const dialect = new SqliteDialect({ database: withStatementCache(sqlite) });
+  const db = new Kysely<DB>({
+    dialect: guardDialect(dialect, { fault: opts.fault ?? ((err) => err), inTransaction: () => sqlite.inTransaction }),
+  });
   return { db, file };
 }
 
@@ -229,8 +235,16 @@ export interface PostgresOptions {
   schema?: string;
   /** Most pooled connections. */
   poolMax?: number;
-  /** Told of an idle pooled connection that failed (the pool replaces it). */
+  /** Told of a pooled connection that failed, idle or in use (the pool replaces it). */
   onPoolError?: (err: Error) => void;
+  /** How long connecting (or waiting for a pooled connection) may take before it is a fault. */
+  connectTimeoutMs?: number;
+  /** How long a query may go without an answer before its connection is given up (0: no limit). */
+  queryTimeoutMs?: number;
+  /** The sessions' `application_name` (operators and tests find this backend's sessions by it). */
+  applicationName?: string;
+  /** Every error of the database, before it is thrown: returns what to throw instead (guard.ts). */
+  fault?: (err: unknown) => unknown;
 }
 
 /** A schema name that is safe to put in DDL and in `search_path` unquoted. */
@@ -258,7 +272,7 @@ export const pgTypeParsers = {
  * UTF-8 does with a lone surrogate; no stored text holds a NUL, so a filter with one still matches
  * what it matched before. Known difference: `a<NUL>b` and `a<U+FFFD>b` are the same text here.
  */
-function withoutNul(pool: Pool): PostgresPool {
+function withoutNul(pool: Pool, queryTimeoutMs = 0): PostgresPool {
   const text = (p: unknown) => (typeof p === 'string' && p.includes('\u0000') ? p.replace(/\u0000/g, '\ufffd') : p);
   // Arrays too: the event insert sends each column as one (`unnest`).
   const clean = (params: readonly unknown[] | undefined) => params?.map((p) => (Array.isArray(p) ? p.map(text) : text(p)));
@@ -269,13 +283,32 @@ function withoutNul(pool: Pool): PostgresPool {
         // A cursor (Kysely's stream) is passed through as it is.
         query: ((text: unknown, params?: readonly unknown[]) =>
           typeof text === 'string'
-            ? client.query(text, clean(params) as unknown[])
+            ? watched(client, client.query(text, clean(params) as unknown[]), queryTimeoutMs)
             : client.query(text as never)) as unknown as PostgresPoolClient['query'],
         release: () => client.release(),
       };
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * A query that has not answered in `ms` is on a connection that neither answers nor breaks (a
+ * silent network partition): the connection is closed, so the query fails as a lost connection (a
+ * store fault, 503) and the pool drops it, instead of holding its request, and every request queued
+ * behind it, until TCP gives up.
+ */
+function watched<T>(client: PoolClient, query: Promise<T>, ms: number): Promise<T> {
+  if (ms <= 0) {
+    return query;
+  }
+  const timer = setTimeout(() => {
+    const stream = (client as unknown as { connection?: { stream?: { destroy(err?: Error): void } } }).connection?.stream;
+    stream?.destroy(Object.assign(new Error(`no answer from PostgreSQL in ${ms} ms`), { code: 'ETIMEDOUT' }));
+  }, ms);
+  const clear = () => clearTimeout(timer);
+  query.then(clear, clear);
+  return query;
 }
 
 /**
@@ -292,11 +325,18 @@ export async function openPostgres(opts: PostgresOptions): Promise<{ db: Kysely<
     max: opts.poolMax ?? 10,
     options: `-c search_path=${schema}`,
     types: pgTypeParsers,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 0,
+    keepAlive: true,
+    application_name: (opts.applicationName ?? `mahavishnu/${schema}`).slice(0, 63),
   });
-  // A connection that drops while idle must not take the process down; the next query reconnects.
+  // A connection that drops must not take the process down, whether idle in the pool or checked out
+  // (inside a transaction): `pg` emits 'error' on the client, and the pool listens only while it is
+  // idle. Its query fails (a store fault, guard.ts) and the pool drops it when it is released.
   pool.on('error', (err) => opts.onPoolError?.(err));
+  pool.on('connect', (client) => client.on('error', (err) => opts.onPoolError?.(err)));
   // Kysely's introspection (its Migrator's) looks at this schema only: see pg-schema-dialect.ts.
-  const db = new Kysely<DB>({ dialect: new SchemaPostgresDialect({ pool: withoutNul(pool) }, schema) });
+  const dialect = new SchemaPostgresDialect({ pool: withoutNul(pool, opts.queryTimeoutMs) }, schema);
+  const db = new Kysely<DB>({ dialect: guardDialect(dialect, { fault: opts.fault ?? ((err) => err) }) });
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   } catch (err) {
@@ -322,16 +362,37 @@ export async function openStoreDb(
     url?: string;
     schema?: string;
     pool_max?: number;
+    connect_timeout_ms?: number;
+    query_timeout_ms?: number;
   },
-  onPoolError?: (err: Error) => void
-): Promise<{ db: Kysely<DB>; schema?: string }> {
+  guard: { onPoolError?: (err: Error) => void; fault?: (err: unknown) => unknown; applicationName?: string } = {}
+): Promise<{ db: Kysely<DB>; schema?: string; target: string }> {
   if (cfg.kind === 'postgres') {
     if (!cfg.url) {
       throw new Error('store.url is required when store.kind is postgres');
     }
-    return openPostgres({ url: cfg.url, schema: cfg.schema, poolMax: cfg.pool_max, onPoolError });
+    const opened = await openPostgres({
+      url: cfg.url,
+      schema: cfg.schema,
+      poolMax: cfg.pool_max,
+      connectTimeoutMs: cfg.connect_timeout_ms,
+      queryTimeoutMs: cfg.query_timeout_ms,
+      ...guard,
+    });
+    return { ...opened, target: postgresTarget(cfg.url, opened.schema) };
   }
-  return { db: openSqlite({ dataDir: cfg.data_dir, synchronous: cfg.sqlite_synchronous }).db };
+  const { db, file } = openSqlite({ dataDir: cfg.data_dir, synchronous: cfg.sqlite_synchronous, fault: guard.fault });
+  return { db, target: file };
+}
+
+/** PostgreSQL's host, port, database and schema, for the log: never the user or password. */
+export function postgresTarget(url: string, schema: string): string {
+  try {
+    const u = new URL(url);
+    return `postgres ${u.host}${u.pathname} schema ${schema}`;
+  } catch {
+    return `postgres schema ${schema}`;
+  }
 }
 
 /** Whether the database behind `db` is PostgreSQL (else SQLite). */

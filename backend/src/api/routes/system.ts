@@ -2,7 +2,7 @@ import { toIncidentDto } from '../../incidents/dto';
 import { sseFrame } from '../../engine/change-bus';
 import { route, type RouteDef } from '../route';
 import type { Services } from '../services';
-import { UnavailableError } from '../../util/errors';
+import { HttpError, UnavailableError } from '../../util/errors';
 import { credentialOf } from '../../security/authenticate';
 
 /** Health, readiness, metrics and the live stream. */
@@ -14,9 +14,16 @@ export function systemRoutes(s: Services, openapi: () => unknown): RouteDef[] {
       path: '/readyz',
       access: 'public',
       tag: 'system',
-      summary: 'The store is open and the engine has caught up with the event log (a standby replica is ready to serve)',
+      summary: 'The store takes writes and the engine has caught up with the event log (a standby replica is ready to serve)',
       errors: [503],
       handler: () => {
+        const fault = s.storeHealth.current;
+        if (fault) {
+          // Not ready while the store is unreachable or full: a load balancer sends the traffic elsewhere.
+          const notReady = new HttpError(503, fault.code, `not ready: ${fault.message}`);
+          notReady.retryAfterSeconds = fault.retryAfterSeconds;
+          throw notReady;
+        }
         const standby = s.cluster.shared && !s.cluster.leading;
         if (!s.engine.ready && !standby) {
           throw new UnavailableError('the engine is still catching up with the event log');
