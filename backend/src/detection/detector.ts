@@ -1,9 +1,8 @@
 import type { StoredEvent } from '../domain/records';
-import type { DetectionRule, Escalation } from '../schema/rules';
-import { countedAt, countsAt, earliestCrossing, type CrossingRule } from './crossing';
-import { needsWindowStats } from './escalation';
-import { compileMatch, groupKeyOf } from './matcher';
-import { SEVERITY_MATRIX } from './severity-matrix';
+import type { DetectionRule } from '../schema/rules';
+import { countedAt, countsAt, earliestCrossing } from './crossing';
+import { groupKeyOf } from './matcher';
+import { RuleState, type GroupState } from './rule-state';
 import { EventWindow, TimeWindow } from './window';
 
 /** What the window of a rule group held at one point of event time. */
@@ -35,61 +34,6 @@ export type Detection =
   | { kind: 'attach'; rule: DetectionRule; groupKey: string; incidentId: string; held: HeldEvent[]; crossedAt: number; crossedBefore: number }
   /** Counted in the window of a group whose incident does not hold it: said only when the rule's escalations read window statistics. */
   | { kind: 'counted'; rule: DetectionRule; groupKey: string; incidentId: string };
-
-interface GroupState {
-  /** Each counted event's (ts, seq), interned source, and whether the active incident holds it. */
-  window: EventWindow;
-  /** Events at or below this log position are spent: a resolved incident held them. */
-  floor: number;
-  incidentId: string | null;
-  /** The end of the active incident's earliest crossing window (event time). */
-  crossedAt: number | null;
-}
-
-/** The counting state of one rule. */
-class RuleState {
-  readonly selects: (e: StoredEvent) => boolean;
-  readonly groups = new Map<string, GroupState>();
-  /** Per source (interned), the events this rule did not select: they break consecutive runs. */
-  readonly breaks = new Map<number, TimeWindow>();
-  readonly needsStats: boolean;
-  readonly escalations: Escalation[];
-  readonly crossing: CrossingRule;
-
-  constructor(public rule: DetectionRule) {
-    this.selects = compileMatch(rule.match);
-    this.escalations = rule.escalations ?? SEVERITY_MATRIX[rule.incident_type];
-    this.needsStats = needsWindowStats(this.escalations);
-    this.crossing = {
-      windowMs: 0,
-      threshold: 0,
-      minComponents: 0,
-      lastBreak: rule.require_consecutive ? (source, t) => this.breaks.get(source)?.lastTsAtOrBefore(t) ?? -Infinity : null,
-    };
-    this.update(rule);
-  }
-
-  get windowMs(): number {
-    return this.crossing.windowMs;
-  }
-
-  /** A new version of the rule that counts the same events: its numbers may differ. */
-  update(rule: DetectionRule): void {
-    this.rule = rule;
-    this.crossing.windowMs = rule.time_window_seconds * 1000;
-    this.crossing.threshold = rule.error_threshold;
-    this.crossing.minComponents = rule.min_components_affected;
-  }
-
-  group(key: string): GroupState {
-    let g = this.groups.get(key);
-    if (!g) {
-      g = { window: new EventWindow(), floor: 0, incidentId: null, crossedAt: null };
-      this.groups.set(key, g);
-    }
-    return g;
-  }
-}
 
 export interface DetectorOptions {
   /** Events older than this before their arrival count for no window. */
