@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApi } from './api/app';
-import { SoloLeadership, type ChangedIncidents, type Leadership, type Signal } from './cluster/leadership';
+import { Background } from './app/background';
+import { openStore } from './app/open-store';
+import { SoloLeadership, type ChangedIncidents, type Leadership } from './cluster/leadership';
 import { defaultReplicaId } from './cluster/names';
 import { PostgresLeadership } from './cluster/postgres-leadership';
 import type { Services } from './api/services';
@@ -30,10 +32,7 @@ import { AuditLog } from './security/audit';
 import { KeyRing } from './security/keys';
 import { assertListenable, grafanaWebhookVerifier } from './security/setup';
 import { IntakeRateLimiter } from './security/rate-limit';
-import { openStoreDb } from './store/db';
-import { toStoreFault } from './store/faults';
-import { StoreHealth } from './store/health';
-import { Store } from './store/store';
+import type { Store } from './store/store';
 import { systemClock, type Clock } from './util/clock';
 
 export interface BuildOptions {
@@ -67,9 +66,8 @@ function buildChannels(cfg: NotificationConfig, deps: Parameters<typeof createCh
  * relay -> API, stream, metrics.
  */
 export class IncidentManager {
-  private sweepHandle: NodeJS.Timeout | null = null;
-  private catchUpHandle: NodeJS.Timeout | null = null;
   private server: Server | null = null;
+  private readonly background: Background;
   private timers = false;
 
   private constructor(
@@ -77,41 +75,15 @@ export class IncidentManager {
     private readonly logger: Logger,
     /** Releases the outbound connections the manager's own HTTP client keeps open. */
     private readonly closeHttp: () => Promise<void>
-  ) {}
+  ) {
+    this.background = new Background(services, logger);
+  }
 
   static async build(opts: BuildOptions): Promise<IncidentManager> {
     const { config, logger } = opts;
     const clock = opts.clock ?? systemClock;
     const replicaId = config.cluster.replica_id ?? defaultReplicaId();
-    const retryAfter = config.store.retry_after_seconds;
-    // Every store fault is typed (503 or 507 with Retry-After) and, once the health exists, makes the store unhealthy.
-    let health: StoreHealth | undefined;
-    const fault = (err: unknown): unknown => (health ? health.report(err) : toStoreFault(err, retryAfter)) ?? err;
-    const { db, schema, target } = await openStoreDb(config.store, {
-      fault,
-      applicationName: `mahavishnu/${config.store.schema ?? 'public'} ${replicaId}`,
-      onPoolError: (err) => {
-        if (!health?.report(err)) {
-          logger.warn({ err }, 'a pooled PostgreSQL connection failed; the pool replaces it');
-        }
-      },
-    });
-    const store = new Store(db, schema);
-    try {
-      await store.migrate();
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
-    const storeHealth = new StoreHealth({
-      clock,
-      logger,
-      target,
-      retryAfterSeconds: retryAfter,
-      probeMs: config.store.health_probe_ms,
-      probe: () => store.meta.setNumber('store_probe', clock.now()),
-    });
-    health = storeHealth;
+    const { store, storeHealth, schema } = await openStore(config, clock, logger, replicaId);
     const leadership: Leadership =
       config.store.kind === 'postgres'
         ? new PostgresLeadership(store, {
@@ -246,7 +218,7 @@ export class IncidentManager {
     );
     manager.timers = opts.sweepTimer !== false;
     await rules.load(config.detection.rules);
-    leadership.onSignal((signal) => manager.heard(signal));
+    leadership.onSignal((signal) => manager.background.heard(signal));
     await leadership.start(
       {
         // Leading: the engine rebuilds from the store and goes on from the checkpoint; queued actions start.
@@ -256,12 +228,12 @@ export class IncidentManager {
           await runner.resumeQueued();
           metrics.engineLeader.set(1);
           if (manager.timers) {
-            manager.startSweeps();
+            manager.background.startSweeps();
           }
         },
         deposed: async () => {
           metrics.engineLeader.set(0);
-          manager.stopSweeps();
+          manager.background.stopSweeps();
           await engine.stop();
         },
       },
@@ -276,89 +248,15 @@ export class IncidentManager {
     // was committed meanwhile, and the relay sends what is due.
     storeHealth.onChange((healthy) => {
       if (healthy) {
-        engine.catchUp().catch((err) => manager.failed('catching up with the event log failed', err));
+        engine.catchUp().catch((err) => manager.background.failed('catching up with the event log failed', err));
         relay.kick();
       }
     });
     return manager;
   }
 
-  /** Logs an error of a background step, unless it is a store fault (the store's health logs those once). */
-  private failed(what: string, err: unknown): void {
-    if (!this.services.storeHealth.report(err)) {
-      this.logger.error({ err }, what);
-    }
-  }
-
-  /** What another replica changed: new events for the engine, keys, rules, incidents for the live stream. */
-  private heard(signal: Signal): void {
-    const { engine, security, rules, store, bus, cluster } = this.services;
-    const failed = (what: string) => (err: unknown) => {
-      if (!this.services.storeHealth.report(err)) {
-        this.logger.warn({ err }, `could not re-read ${what} another replica changed`);
-      }
-    };
-    switch (signal.kind) {
-      case 'events':
-        engine.catchUp().catch(failed('the event log'));
-        break;
-      case 'keys':
-        security.keys.load().catch(failed('the keys'));
-        break;
-      case 'rules':
-        if (!cluster.leading) {
-          rules.reload().catch(failed('the rules'));
-        }
-        break;
-      case 'incidents':
-        if (!cluster.leading) {
-          const relay = (type: 'incident_created' | 'incident_updated') => async (id: string) => {
-            const incident = await store.incidents.get(id);
-            if (incident) {
-              bus.publish({ type, incident });
-            }
-          };
-          void Promise.all([...signal.created.map(relay('incident_created')), ...signal.updated.map(relay('incident_updated'))]).catch(failed('the incidents'));
-        }
-        break;
-    }
-  }
-
   get engine(): IncidentEngine {
     return this.services.engine;
-  }
-
-  private startSweeps(): void {
-    const every = 1000;
-    this.stopSweeps();
-    const { storeHealth } = this.services;
-    // While the store is faulty the engine waits; it goes on when the store works again.
-    this.sweepHandle = setInterval(() => {
-      if (storeHealth.healthy) {
-        this.services.engine.sweep().catch((err) => this.failed('sweep failed', err));
-      }
-    }, every);
-    this.sweepHandle.unref();
-    if (this.services.cluster.shared) {
-      // A missed notice of new events (the listening connection was down) costs at most this long.
-      this.catchUpHandle = setInterval(() => {
-        if (storeHealth.healthy) {
-          this.services.engine.catchUp().catch((err) => this.failed('catching up with the event log failed', err));
-        }
-      }, every);
-      this.catchUpHandle.unref();
-    }
-  }
-
-  private stopSweeps(): void {
-    if (this.sweepHandle) {
-      clearInterval(this.sweepHandle);
-      this.sweepHandle = null;
-    }
-    if (this.catchUpHandle) {
-      clearInterval(this.catchUpHandle);
-      this.catchUpHandle = null;
-    }
   }
 
   /** Serves the API; port 0 picks a free one. Resolves with the address it listens on. */
@@ -382,7 +280,7 @@ export class IncidentManager {
 
   /** Stops taking events (503), finishes what was accepted, closes the server and the store. */
   async close(): Promise<void> {
-    this.stopSweeps();
+    this.background.stopSweeps();
     await this.services.ingest.close();
     await this.services.engine.idle();
     // A replica that no longer leads cannot write it; whoever leads saves its own.
