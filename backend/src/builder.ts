@@ -60,7 +60,7 @@ function buildChannels(cfg: NotificationConfig, deps: Parameters<typeof createCh
 }
 
 /**
- * The spec's IncidentManager: the one place that wires the pipeline, in its order:
+ * The IncidentManager: the one place that wires the pipeline, in its order:
  * ingest -> event log -> IncidentDetector -> IncidentCorrelator -> IncidentResponseWorkflow
  * (AutoResponder, IncidentNotifier) -> incident store and outbox -> action runner, notification
  * relay -> API, stream, metrics.

@@ -15,7 +15,7 @@ import { useOverview } from '../components/Overview/useOverview';
 import { ROUTES } from '../constants';
 import { prefixRoute } from '../utils/utils.routing';
 
-/** The spec's incident dashboard: overview, active incidents, recent activity, metrics and component status. */
+/** The incident dashboard: overview, active incidents, recent activity, metrics and component status. */
 function Overview() {
   const s = useStyles2(getStyles);
   const { active, stats, activity, resolvedToday, reload } = useOverview();

@@ -37,7 +37,7 @@ describe('CLI output', () => {
     expect(csv([['a', 'b,c', 'say "hi"', null]])).toBe('a,"b,c","say ""hi""",');
   });
 
-  it('says how long ago, as the spec does', () => {
+  it('says how long ago, as the CLI tables do', () => {
     const now = Date.parse('2026-11-26T10:00:00Z');
     expect(relativeTime('2026-11-26T09:55:00Z', now)).toBe('5m ago');
     expect(relativeTime('2026-11-26T08:00:00Z', now)).toBe('2h ago');

@@ -61,9 +61,9 @@ export class Output {
     }
   }
 
-  /** A box table as the spec's examples draw them. */
+  /** A box table as docs/cli.md draws them. */
   table(head: string[], rows: string[][]): void {
-    // No rule between data rows, as in the spec's examples.
+    // No rule between data rows, as in docs/cli.md.
     const t = new Table({ head, style: { head: this.color ? ['bold'] : [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
     t.push(...rows);
     const lines = t.toString().split('\n');
@@ -72,7 +72,7 @@ export class Output {
     this.line([lines[0], lines[1], rule, ...lines.slice(2)].join('\n'));
   }
 
-  /** A severity as the spec shows it (upper case), coloured on a terminal. */
+  /** A severity as the CLI shows it (upper case), coloured on a terminal. */
   severity(s: string): string {
     const text = s.toUpperCase();
     const color = SEVERITY_COLORS[s.toLowerCase()];
@@ -103,7 +103,7 @@ export function csv(rows: Array<Array<string | number | boolean | null | undefin
     .join('\n');
 }
 
-/** "5m ago", "2h ago", "in 3s": how long ago an ISO time was, as the spec's tables show it. */
+/** "5m ago", "2h ago", "in 3s": how long ago an ISO time was, as the CLI's tables show it. */
 export function relativeTime(isoTime: string | null | undefined, now: number): string {
   if (!isoTime) {
     return '-';

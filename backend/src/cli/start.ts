@@ -68,7 +68,7 @@ export function startCommand(): Command {
 }
 
 /**
- * `mahavishnu incidents dashboard --port N`: the spec's dashboard server. It is the backend itself,
+ * `mahavishnu incidents dashboard --port N`: the dashboard server. It is the backend itself,
  * which serves the API the dashboard pages read (the pages are the Grafana app plugin's, served
  * standalone by the backend).
  */

@@ -83,9 +83,9 @@ export const ConfigSchema = z
       .prefault({}),
     detection: z
       .object({
-        /** Event history kept for detection windows, as the spec's `events_retention_seconds`. */
+        /** Event history kept for detection windows. */
         events_retention_seconds: z.number().int().min(60).max(30 * 24 * 3600).default(3600),
-        /** Most events one rule group keeps in memory, as the spec's `max_events`. */
+        /** Most events one rule group keeps in memory. */
         max_events: z.number().int().min(10).max(10_000_000).default(100_000),
         /** How long an api_rate_limit, cache_failure or resource_leak incident lasts before it is "prolonged". */
         prolonged_seconds: z.number().int().min(1).default(1800),

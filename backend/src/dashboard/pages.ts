@@ -9,7 +9,7 @@ export const PAGES_DIR = resolve(__dirname, '../../dist/pages');
 const PAGE_PATHS = ['/', '/a/*page', '/d/*page'];
 
 /**
- * The spec's dashboard: the Grafana app plugin's pages, served standalone. Their files as they are,
+ * The dashboard: the Grafana app plugin's pages, served standalone. Their files as they are,
  * and `index.html` for every path the pages route themselves, so a shared link opens its page.
  */
 export function dashboardPages(dir: string = PAGES_DIR): express.Router {

@@ -83,7 +83,7 @@ const HEALTH: Record<Severity, { status: ComponentStatus; health: number }> = {
   low: { status: 'Warning', health: 90 },
 };
 
-/** The spec's component status: by the worst severity among the active incidents that affect it. */
+/** The component status: by the worst severity among the active incidents that affect it. */
 export function componentHealth(activeSeverities: readonly Severity[]): { status: ComponentStatus; health: number } {
   const worst = SEVERITIES_WORST_FIRST.find((s) => activeSeverities.includes(s));
   return worst ? HEALTH[worst] : { status: 'Healthy', health: 100 };

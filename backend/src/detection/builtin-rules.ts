@@ -20,7 +20,7 @@ function rule(r: Builtin): DetectionRule {
   };
 }
 
-/** The spec's seven detection rules with its numbers, and `external_alert` for webhook alerts. */
+/** The seven built-in detection rules with their numbers, and `external_alert` for webhook alerts. */
 export const BUILTIN_RULES: readonly DetectionRule[] = [
   rule({
     rule_id: 'error_burst',

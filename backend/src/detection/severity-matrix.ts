@@ -2,7 +2,7 @@ import type { IncidentType } from '../schema/enums';
 import type { Escalation } from '../schema/rules';
 
 /**
- * The spec's severity assignment matrix as declarative escalations, in CEL.
+ * The severity assignment matrix as declarative escalations, in CEL.
  * Variables: `event` (the event that attaches, absent in a sweep), `window` (count, sources,
  * error_ratio of the rule's window), `incident` (severity, event_count, age_seconds,
  * seconds_since_last_event, receiving_events), `prolonged_seconds`.

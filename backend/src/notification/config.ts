@@ -27,7 +27,7 @@ export const NotificationConfigSchema = z
   .object({
     /** Receivers by name; each has a `type` (log, slack, pagerduty, email, webhook). */
     channels: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'receiver names are letters, digits, _ . -'), ChannelConfigSchema).default({}),
-    /** When empty (or nothing matches), the spec's severity guide routes by channel type. */
+    /** When empty (or nothing matches), the severity guide routes by channel type. */
     routes: z.array(RouteSchema).default([]),
     retry: z
       .object({

@@ -7,7 +7,7 @@ import { buildMessage, deliveryId } from './messages';
 import { receiversFor } from './routing';
 
 /**
- * The spec's IncidentNotifier: turns what an engine step wants said into outbox rows, one per
+ * The IncidentNotifier: turns what an engine step wants said into outbox rows, one per
  * receiver, written in the same transaction as the change itself. The relay delivers them.
  */
 export class IncidentNotifier {

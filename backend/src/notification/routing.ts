@@ -4,7 +4,7 @@ import type { Channel, ChannelType, NotificationKind } from './channel';
 import type { Route } from './config';
 
 /**
- * The spec's severity guide: low is logged; medium and high go to Slack and the log; critical also
+ * The severity guide: low is logged; medium and high go to Slack and the log; critical also
  * pages PagerDuty. Email and webhook receivers, which the guide does not name, get medium and above.
  */
 export const SEVERITY_GUIDE: Record<Severity, readonly ChannelType[]> = {

@@ -295,7 +295,7 @@ function postmortemStatus(inc: IncidentRecord): Postmortem['status'] {
   return isActiveStatus(inc.status) ? 'draft' : 'generated';
 }
 
-/** Fills the spec's post-mortem template from the incident, its timeline, actions, notifications and people's edits. */
+/** Fills the post-mortem template from the incident, its timeline, actions, notifications and people's edits. */
 export function renderPostmortem(input: PostmortemInput): Postmortem {
   const { incident: inc, timeline, actions, deliveries, edits } = input;
   const f = facts(input);

@@ -24,7 +24,7 @@ describe('AutoResponder', () => {
     },
   });
 
-  it("follows the spec's scenarios: safe actions run on their own, risky ones need a responder or a lead", () => {
+  it("follows the documented scenarios: safe actions run on their own, risky ones need a responder or a lead", () => {
     expect(table(bound, 'service_down')).toEqual(['scale_up:low:none:http:auto', 'restart_service:medium:responder:http']);
     expect(table(bound, 'memory_exhaustion')).toEqual(['scale_up:low:none:http:auto', 'kill_zombie_processes:low:none:http:auto', 'restart_service:medium:responder:http']);
     expect(table(bound, 'error_burst')).toEqual([

@@ -24,7 +24,7 @@ export interface Recommendation {
 const MANUAL_RUNS_PER_HOUR = 1000;
 
 /**
- * The spec's AutoResponder: recommends actions per incident type, says which are safe to run on
+ * The AutoResponder: recommends actions per incident type, says which are safe to run on
  * their own and which need whose approval, and keeps the executors the actions are bound to.
  */
 export class AutoResponder {

@@ -12,7 +12,7 @@ export interface CatalogAction {
 const action = (id: string, title: string, risk: ActionRisk, description: string): CatalogAction => ({ id, title, risk, description, kind: 'action' });
 const task = (id: string, title: string, description: string, risk: ActionRisk = 'low'): CatalogAction => ({ id, title, risk, description, kind: 'task' });
 
-/** The spec's remediation strategies with their risk levels, and the manual steps of its scenarios. */
+/** The remediation strategies with their risk levels, and the manual steps of its scenarios. */
 export const CATALOG: readonly CatalogAction[] = [
   action('scale_up', 'Scale up resources', 'low', 'Add capacity (memory, CPU, replicas, connection pool) when resources are exhausted'),
   action('clear_cache', 'Clear cache', 'low', 'Drop cached data that may be stale or corrupt'),
@@ -42,7 +42,7 @@ export const CATALOG: readonly CatalogAction[] = [
 
 export const CATALOG_BY_ID: ReadonlyMap<string, CatalogAction> = new Map(CATALOG.map((a) => [a.id, a]));
 
-/** The spec's approval requirements: safe actions none, medium risk on call, high risk a team lead. */
+/** The approval requirements: safe actions none, medium risk on call, high risk a team lead. */
 export function approvalFor(risk: ActionRisk): Approval {
   return risk === 'low' ? 'none' : risk === 'medium' ? 'responder' : 'lead';
 }

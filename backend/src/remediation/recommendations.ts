@@ -1,7 +1,7 @@
 import type { IncidentType } from '../schema/enums';
 
 /**
- * What to do per incident type, in order: the spec's ten auto-remediation scenarios, and for the
+ * What to do per incident type, in order: the ten auto-remediation scenarios of docs/response.md, and for the
  * other types what an SRE would try first. Low-risk actions come first: containment runs them.
  */
 export const RECOMMENDATIONS: Record<IncidentType, readonly string[]> = {
@@ -23,5 +23,5 @@ export const RECOMMENDATIONS: Record<IncidentType, readonly string[]> = {
   custom: [],
 };
 
-/** The spec's scenarios where nothing runs on its own: the team gets recommendations only. */
+/** The scenarios where nothing runs on its own: the team gets recommendations only. */
 export const NO_AUTOMATIC_ACTION: ReadonlySet<IncidentType> = new Set(['api_rate_limit', 'network_partition', 'security_breach']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The spec's risk levels of remediation strategies. */
+/** The risk levels of remediation strategies. */
 export const ACTION_RISKS = ['low', 'medium', 'high'] as const;
 export type ActionRisk = (typeof ACTION_RISKS)[number];
 

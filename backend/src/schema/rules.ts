@@ -52,7 +52,7 @@ export const EscalationSchema = z
 
 const GROUP_FIELD = /^(source|event_type|severity|correlation_id|metadata\.[A-Za-z0-9_.\-/]+)$/;
 
-/** The fields of a rule that a user may set; the spec's `DetectionRule` plus what selects events. */
+/** The fields of a rule that a user may set; the `DetectionRule` plus what selects events. */
 const ruleFields = {
   name: z.string().min(1).max(256),
   description: z.string().max(2048).default(''),

@@ -3,7 +3,7 @@
  * choices) and the zod schemas in `enums.ts` are built from it.
  */
 
-/** The spec's incident types: the 15 rows of the severity assignment matrix, plus `custom`. */
+/** The incident types: the 15 rows of the severity assignment matrix, plus `custom`. */
 export const INCIDENT_TYPES = [
   'error_burst',
   'service_down',
@@ -59,7 +59,7 @@ export function severityRank(s: EventSeverity): number {
   return EVENT_SEVERITIES.indexOf(s);
 }
 
-/** Human names of the types, as the spec's tables and titles write them. */
+/** Human names of the types, as tables and titles write them. */
 export const INCIDENT_TYPE_NAMES: Record<IncidentType, string> = {
   error_burst: 'Error Burst',
   service_down: 'Service Down',

@@ -1,4 +1,4 @@
-/** The spec's investigation checklist (stage 3). */
+/** The investigation checklist (stage 3). */
 export const INVESTIGATION_CHECKLIST = [
   'Review recent deployments',
   'Check system metrics (CPU, memory, disk)',
@@ -9,7 +9,7 @@ export const INVESTIGATION_CHECKLIST = [
   'Review rate limiting status',
 ] as const;
 
-/** The spec's recovery checklist (stage 5); the first and last are measured on the event stream. */
+/** The recovery checklist (stage 5); the first and last are measured on the event stream. */
 export const RECOVERY_CHECKLIST = [
   'Error rates back to normal',
   'Health checks passing',

@@ -14,13 +14,13 @@ export interface WorkflowHost {
 }
 
 const HOUR = 3600_000;
-/** The spec's recovery exit criterion: an error rate under 1% while recovering. */
+/** The recovery exit criterion: an error rate under 1% while recovering. */
 const EXIT_ERROR_RATE = 0.01;
 /** Most events read to measure it. */
 const EXIT_SCAN_LIMIT = 100_000;
 
 /**
- * The spec's IncidentResponseWorkflow: detected -> assessing -> containing -> investigating ->
+ * The IncidentResponseWorkflow: detected -> assessing -> containing -> investigating ->
  * remediating -> recovering -> resolved -> closed. It decides what happens next; the engine calls it
  * inside its single writer, and every transition is a timeline entry with who and when.
  */

@@ -35,7 +35,7 @@ interface Props {
   onChanged: () => void;
 }
 
-/** The spec's dashboard actions on an incident: Acknowledge, Assign, Resolve (with notes) and Close. */
+/** The dashboard actions on an incident: Acknowledge, Assign, Resolve (with notes) and Close. */
 export function IncidentControls({ incident, onChanged }: Props) {
   const s = useStyles2(getStyles);
   const change = useMutation(applyChange, onChanged);

@@ -11,7 +11,7 @@ interface Props {
   onChange: (filters: ListFilters) => void;
 }
 
-/** The spec's filters: severity, status (or all active), component, time range and type. */
+/** The filters: severity, status (or all active), component, time range and type. */
 export function IncidentFilters({ filters, onChange }: Props) {
   const s = useStyles2(getStyles);
   const set = (key: keyof ListFilters, value: string | undefined) =>

@@ -2,7 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { IncidentFilter } from '../../api/client';
 
-/** The spec's dashboard filters, each kept in the query string under its own name (`?severity=critical&status=active`). */
+/** The dashboard filters, each kept in the query string under its own name (`?severity=critical&status=active`). */
 export const FILTER_KEYS = ['severity', 'status', 'component', 'since', 'type'] as const;
 
 export type ListFilters = Pick<IncidentFilter, (typeof FILTER_KEYS)[number]>;

@@ -14,7 +14,7 @@ export interface ComponentHealth {
   incidents: number;
 }
 
-/** What the worst active severity says about a component, in the spec's words. */
+/** What the worst active severity says about a component, in our words. */
 const STATUS: Record<Severity, string> = { critical: 'Down', high: 'Degraded', medium: 'Warning', low: 'Warning' };
 
 /** The components of the active incidents, worst first: their status, worst severity and incident count. */

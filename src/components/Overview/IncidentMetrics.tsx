@@ -8,7 +8,7 @@ import { SeverityBadge } from '../common/Badges';
 import { formatSeconds } from '../common/format';
 import { SEVERITIES } from '../common/vocabulary';
 
-/** The spec's metrics: totals by severity, average MTTD and MTTR, auto-resolved against resolved by hand. */
+/** The metrics: totals by severity, average MTTD and MTTR, auto-resolved against resolved by hand. */
 export function IncidentMetrics({ stats }: { stats: Stats }) {
   const s = useStyles2(getStyles);
   return (

@@ -15,7 +15,7 @@ interface Props {
   avgMttr?: number | null;
 }
 
-/** The spec's overview panel: system health, active incidents, resolved today, average MTTR. */
+/** The overview panel: system health, active incidents, resolved today, average MTTR. */
 export function OverviewStats({ active, resolvedToday, avgMttr }: Props) {
   const s = useStyles2(getStyles);
   const critical = active.filter((i) => i.severity === 'critical').length;

@@ -8,7 +8,7 @@ import { testIds } from '../testIds';
 import { SeverityBadge } from '../common/Badges';
 import { formatTime } from '../common/format';
 
-/** The spec's "Recent Activity": the latest lifecycle entries of the active incidents, newest first. */
+/** "Recent Activity": the latest lifecycle entries of the active incidents, newest first. */
 export function RecentActivity({ entries }: { entries: ActivityEntry[] }) {
   const s = useStyles2(getStyles);
   if (entries.length === 0) {

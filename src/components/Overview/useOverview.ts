@@ -7,7 +7,7 @@ import { countResolvedSince } from './OverviewStats';
 const ACTIVE: IncidentFilter = { status: 'active', limit: 1000 };
 /** "Resolved today" is counted among the incidents detected in the last week. */
 const LAST_WEEK: IncidentFilter = { since: '7d', limit: 1000 };
-/** The period of the metrics, as the spec's "Incident Metrics (Last 24h)". */
+/** The period of the metrics, as "Incident Metrics (Last 24h)" shows it. */
 export const METRICS_SINCE = '24h';
 const REFRESH_MS = 30_000;
 

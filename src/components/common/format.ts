@@ -1,6 +1,6 @@
 import { dateTimeFormat } from '@grafana/data';
 
-/** Seconds as the spec's tables write them: 42s, 2.3m, 45.2m, 1.5h, 2d; a dash when unknown. */
+/** Seconds as the CLI's tables write them: 42s, 2.3m, 45.2m, 1.5h, 2d; a dash when unknown. */
 export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || Number.isNaN(seconds)) {
     return '–';

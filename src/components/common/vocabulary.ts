@@ -31,7 +31,7 @@ export const STATUS_LABELS: Record<IncidentStatus, string> = {
   closed: 'Closed',
 };
 
-/** The spec's names of the incident types (the backend's own table). */
+/** The names of the incident types (the backend's own table). */
 export const TYPE_LABELS: Record<IncidentType, string> = INCIDENT_TYPE_NAMES;
 
 export const SEVERITIES = Object.keys(SEVERITY_LABELS) as Severity[];

@@ -1,7 +1,7 @@
 import type { Incident } from '../../schema/incidents';
 import { relativeTime, type Column, type Output } from '../output';
 
-/** The columns of an incident listing, as the spec's `list` example shows them. */
+/** The columns of an incident listing, as `list` shows them. */
 export function incidentColumns(out: Output, now: number): Array<Column<Incident>> {
   return [
     { header: 'Incident ID', value: (i) => i.incident_id },

@@ -7,7 +7,7 @@ import { relativeTime, shortDuration, type Column, type Output } from '../output
 const LABEL_WIDTH = 11;
 
 /**
- * The spec's text timeline: `Timeline for incident inc_00123:`, then one line per entry,
+ * The text timeline: `Timeline for incident inc_00123:`, then one line per entry,
  * `  10:25:15Z [HIGH]     database: Connection pool exhausted`. Events show their severity in upper
  * case; lifecycle entries (status changes, acknowledgements, actions, notes) show `[----]` and who
  * did it (or `mahavishnu` when the system did). When the entries span more than one UTC day each
@@ -102,7 +102,7 @@ export function statsSections(out: Output, s: Stats, show: { severity: boolean; 
   return sections;
 }
 
-/** A two-column box table with a rule between sections and the numbers right-aligned, as the spec's stats example. */
+/** A two-column box table with a rule between sections and the numbers right-aligned, as `stats` shows it. */
 export function sectionTable(sections: Section[]): string {
   const t = new Table({ style: { head: [], border: [] } });
   for (const rows of sections) {

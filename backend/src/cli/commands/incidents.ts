@@ -27,7 +27,7 @@ function summary(out: Output, verb: string, i: Incident): void {
   out.note(`${verb} ${i.incident_id} (${i.severity.toUpperCase()} ${i.incident_type}, ${i.status}${i.assigned_to ? `, assigned to ${i.assigned_to}` : ''}): ${i.title}`);
 }
 
-/** `mahavishnu incidents list|get|...`: the spec's incident management commands. */
+/** `mahavishnu incidents list|get|...`: the incident management commands. */
 export const INCIDENT_COMMANDS: CommandSpec[] = [
   {
     name: 'list',

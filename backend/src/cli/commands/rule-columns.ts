@@ -1,7 +1,7 @@
 import type { DetectionRule, RuleTestResult } from '../../schema/rules';
 import type { Column, Output } from '../output';
 
-/** The columns of `rules list`: the spec's four, plus the numbers a rule counts with. */
+/** The columns of `rules list`: name, type, threshold and window, plus the numbers a rule counts with. */
 export function ruleColumns(out: Output): Array<Column<DetectionRule>> {
   return [
     { header: 'Rule ID', value: (r) => r.rule_id },

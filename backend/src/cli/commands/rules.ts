@@ -84,7 +84,7 @@ async function createRule(ctx: CliContext, o: Record<string, any>): Promise<void
   ctx.out.json(await ctx.client.createRule(body));
 }
 
-/** `mahavishnu incidents rules ...`: the spec's detection rules management. */
+/** `mahavishnu incidents rules ...`: the detection rules management. */
 export const RULE_COMMANDS: CommandSpec[] = [
   {
     name: 'rules',

@@ -147,7 +147,7 @@ function report(ctx: CliContext, incident: Incident, line: string): void {
   }
 }
 
-/** `mahavishnu incidents test-rule|simulate`: the spec's testing commands. */
+/** `mahavishnu incidents test-rule|simulate`: the testing commands. */
 export const TESTING_COMMANDS: CommandSpec[] = [
   {
     name: 'test-rule <rule_id>',

@@ -1,6 +1,6 @@
 import type { NotificationMessage } from '../../channel';
 
-/** The JSON a webhook receiver gets: the spec's flat fields first, then the whole incident. */
+/** The JSON a webhook receiver gets: the flat fields first, then the whole incident. */
 export function webhookBody(msg: NotificationMessage) {
   const i = msg.incident;
   return {
