@@ -44,12 +44,12 @@ describe('remediation and notification configuration', () => {
   });
 });
 
-describe('the README', () => {
-  it('has an example configuration that the backend accepts', () => {
-    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-    const block = /### Example configuration\s+```yaml\n([\s\S]*?)```/.exec(readme);
+describe('the response docs', () => {
+  it('have an example configuration that the backend accepts', () => {
+    const readme = readFileSync(join(__dirname, '../../../docs/response.md'), 'utf8');
+    const block = /## Example configuration\s+```yaml\n([\s\S]*?)```/.exec(readme);
     expect(block).not.toBeNull();
-    const cfg = parseConfig(parse(block![1]), 'README example');
+    const cfg = parseConfig(parse(block![1]), 'docs/response.md example');
     expect(Object.keys(cfg.remediation.actions)).toEqual(['clear_cache', 'scale_up', 'restart_service', 'database_maintenance']);
     expect(Object.keys(cfg.notification.channels)).toEqual(['team-slack', 'pager', 'sre-mail', 'automation']);
   });
