@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testStoreEnv } from './test-store';
+import { dropSchemas, testStoreEnv } from './test-store';
 
 const BIN = join(__dirname, '../bin/mahavishnu.js');
 const BUILT = join(__dirname, '../dist/cli/main.js');
@@ -68,4 +70,31 @@ export async function until<T>(what: string, fn: () => Promise<T> | T, ms = 30_0
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Backend processes for the tests of one file: a fresh directory per test, the processes it
+ * starts, and (on PostgreSQL) a schema that several replicas share; after each test the processes
+ * are killed, the schema dropped and the directory removed.
+ */
+export function processFixture(prefix: string): { dir(): string; procs: BackendProcess[]; sharedSchema(): string } {
+  let dir = '';
+  let schema: string | undefined;
+  const procs: BackendProcess[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), `mahavishnu-${prefix}-`));
+  });
+  afterEach(async () => {
+    await Promise.all(procs.splice(0).map((p) => p.kill('SIGKILL')));
+    if (schema) {
+      await dropSchemas([schema]);
+      schema = undefined;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir: () => dir,
+    procs,
+    sharedSchema: () => (schema ??= `${prefix}_${randomBytes(6).toString('hex')}`),
+  };
 }

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { spawnBackend, until, type BackendProcess } from './process';
-import { dropSchemas, TEST_PG_URL, TEST_STORE } from './test-store';
+import { processFixture, spawnBackend, until, type BackendProcess } from './process';
+import { TEST_PG_URL, TEST_STORE } from './test-store';
 
 /**
  * Reliability item 24: a revoked key loses everything at once, its open streams included, on every
@@ -66,35 +64,21 @@ async function call(url: string, method: string, path: string, key?: string, bod
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-let dir: string;
-let schema: string | undefined;
-const procs: BackendProcess[] = [];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mahavishnu-revoke-'));
-});
-
-afterEach(async () => {
-  await Promise.all(procs.splice(0).map((p) => p.kill('SIGKILL')));
-  if (schema) {
-    await dropSchemas([schema]);
-    schema = undefined;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = processFixture('revoke');
+const { procs } = fixture;
 
 /** The backends of this store: one on SQLite; on PostgreSQL two replicas of one schema, the first leading. */
 async function startReplicas(): Promise<BackendProcess[]> {
   if (TEST_STORE !== 'postgres') {
-    procs.push(await spawnBackend(dir));
+    procs.push(await spawnBackend(fixture.dir()));
     return procs;
   }
-  schema = `revoke_${randomBytes(6).toString('hex')}`;
-  const config = join(dir, 'config.yaml');
+  const schema = fixture.sharedSchema();
+  const config = join(fixture.dir(), 'config.yaml');
   writeFileSync(config, stringify({ cluster: { lease_seconds: 2, heartbeat_ms: 200 } }));
   for (const name of ['r1', 'r2']) {
     procs.push(
-      await spawnBackend(join(dir, name), { MAHAVISHNU_CONFIG: config, MAHAVISHNU_STORE_URL: TEST_PG_URL, MAHAVISHNU_STORE_SCHEMA: schema, MAHAVISHNU_REPLICA_ID: name })
+      await spawnBackend(join(fixture.dir(), name), { MAHAVISHNU_CONFIG: config, MAHAVISHNU_STORE_URL: TEST_PG_URL, MAHAVISHNU_STORE_SCHEMA: schema, MAHAVISHNU_REPLICA_ID: name })
     );
   }
   await until('r1 to lead', async () => (await call(procs[0].url, 'GET', '/api/v1/cluster')).body?.role === 'leader');

@@ -1,11 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startBackend, type Backend } from './harness';
-import { spawnBackend, until, type BackendProcess } from './process';
-import { dropSchemas, TEST_PG_URL, TEST_STORE } from './test-store';
+import { processFixture, spawnBackend, until } from './process';
+import { TEST_PG_URL, TEST_STORE } from './test-store';
 
 /**
  * Reliability item 10, the replay: a signed Grafana webhook is taken once, wherever and whenever it
@@ -67,44 +67,29 @@ describe('a replayed Grafana webhook, in one backend', () => {
 });
 
 describe('a replayed Grafana webhook, to backend processes', () => {
-  let dir: string;
-  let schema: string | undefined;
-  const procs: BackendProcess[] = [];
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mahavishnu-replay-'));
-  });
-
-  afterEach(async () => {
-    await Promise.all(procs.splice(0).map((p) => p.kill('SIGKILL')));
-    if (schema) {
-      await dropSchemas([schema]);
-      schema = undefined;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fixture = processFixture('replay');
+  const { procs } = fixture;
 
   function configEnv(): Record<string, string> {
-    const file = join(dir, 'config.yaml');
+    const file = join(fixture.dir(), 'config.yaml');
     writeFileSync(file, stringify({ security: { webhooks }, cluster: { lease_seconds: 2, heartbeat_ms: 200 } }));
     return { MAHAVISHNU_CONFIG: file, GF_WEBHOOK_SECRET: SECRET };
   }
 
   it('is refused after kill -9 and a restart', async () => {
     const env = configEnv();
-    procs.push(await spawnBackend(join(dir, 'data'), env));
+    procs.push(await spawnBackend(join(fixture.dir(), 'data'), env));
     const ts = Math.floor(Date.now() / 1000);
     expect((await post(procs[0].url, body, signed(ts))).status).toBe(202);
     await procs.pop()!.kill('SIGKILL');
-    procs.push(await spawnBackend(join(dir, 'data'), env));
+    procs.push(await spawnBackend(join(fixture.dir(), 'data'), env));
     expect(await post(procs[0].url, body, signed(ts))).toMatchObject(REPLAY);
   });
 
   (TEST_STORE === 'postgres' ? it : it.skip)('is refused by another replica of the same store (PostgreSQL)', async () => {
-    schema = `replay_${randomBytes(6).toString('hex')}`;
-    const env = { ...configEnv(), MAHAVISHNU_STORE_URL: TEST_PG_URL, MAHAVISHNU_STORE_SCHEMA: schema };
+    const env = { ...configEnv(), MAHAVISHNU_STORE_URL: TEST_PG_URL, MAHAVISHNU_STORE_SCHEMA: fixture.sharedSchema() };
     for (const name of ['r1', 'r2']) {
-      procs.push(await spawnBackend(join(dir, name), { ...env, MAHAVISHNU_REPLICA_ID: name }));
+      procs.push(await spawnBackend(join(fixture.dir(), name), { ...env, MAHAVISHNU_REPLICA_ID: name }));
     }
     await until('a replica to lead', async () => ((await (await fetch(`${procs[0].url}/api/v1/cluster`)).json()) as { leader: unknown }).leader !== null);
     const ts = Math.floor(Date.now() / 1000);
