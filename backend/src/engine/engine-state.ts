@@ -4,7 +4,7 @@ import { needsWindowStats } from '../detection/escalation';
 import { SEVERITY_MATRIX } from '../detection/severity-matrix';
 import { TimeWindow } from '../detection/window';
 import type { IncidentRecord, StoredEvent } from '../domain/records';
-import type { DetectionRule } from '../schema/rules';
+import type { DetectionRule, Escalation } from '../schema/rules';
 import type { Changes } from './changes';
 import { PendingEscalations } from './pending-escalations';
 
@@ -62,10 +62,15 @@ export class EngineState {
     return inc.rule_id ? this.detector.rule(inc.rule_id) : undefined;
   }
 
+  /** What may raise an incident's severity: its rule's escalations, or the severity matrix of its type. */
+  escalationsOf(inc: IncidentRecord, rule = this.ruleOf(inc)): Escalation[] {
+    return rule?.escalations ?? SEVERITY_MATRIX[inc.incident_type];
+  }
+
   /** Whether an incident's escalations read window statistics (so late events can raise it through the windows). */
   readsWindow(inc: IncidentRecord): boolean {
     const rule = this.ruleOf(inc);
-    return rule !== undefined && needsWindowStats(rule.escalations ?? SEVERITY_MATRIX[inc.incident_type]);
+    return rule !== undefined && needsWindowStats(this.escalationsOf(inc, rule));
   }
 
   /** Binds an incident to its rule group: its crossing, the events its window marks as held, and those it holds by correlation. */

@@ -1,6 +1,5 @@
 import type { HeldEvent } from '../detection/detector';
 import { above, escalate, escalationContext, needsWindowStats } from '../detection/escalation';
-import { SEVERITY_MATRIX } from '../detection/severity-matrix';
 import type { IncidentRecord, StoredEvent } from '../domain/records';
 import type { Escalation } from '../schema/rules';
 import type { Changes } from './changes';
@@ -40,7 +39,7 @@ export class EscalationJudge {
         continue;
       }
       const rule = state.ruleOf(inc);
-      const escalations = rule?.escalations ?? SEVERITY_MATRIX[inc.incident_type];
+      const escalations = state.escalationsOf(inc, rule);
       let candidates = above(inc.severity, escalations);
       if (candidates.length === 0) {
         continue;
@@ -68,7 +67,7 @@ export class EscalationJudge {
   judgeTime(inc: IncidentRecord, changes: Changes, now: number): void {
     const rule = this.state.ruleOf(inc);
     // Only escalations that could still raise the severity are evaluated.
-    const candidates = above(inc.severity, rule?.escalations ?? SEVERITY_MATRIX[inc.incident_type]);
+    const candidates = above(inc.severity, this.state.escalationsOf(inc, rule));
     if (candidates.length === 0) {
       return;
     }
